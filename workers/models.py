@@ -1,0 +1,89 @@
+"""Frozen records that cross module boundaries: extraction results, sources, fetched pages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+PageKind = Literal["article", "listing", "other"]
+
+# Where a field's value came from, so a wrong value can be traced to the step that chose it.
+Provenance = Literal["json-ld", "microdata", "meta", "dom", "rule"]
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image with the caption and credit printed beside it."""
+
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news story as its page presents it."""
+
+    url: str
+    canonical_url: str
+    title: str | None = None
+    subtitle: str | None = None
+    body: str = ""
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    image: Image | None = None
+    word_count: int = 0
+    # field name -> where its value came from ("json-ld", "microdata", "meta", "dom", "rule")
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True, slots=True)
+class Teaser:
+    """A card on a page that points to a story elsewhere: listing entries, "More For You"."""
+
+    headline: str
+    url: str
+    seen_on: str
+    position: int
+    summary: str | None = None
+    image: Image | None = None
+    block: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True, slots=True)
+class PageExtraction:
+    """Everything the parse stage learned from one HTML page."""
+
+    kind: PageKind
+    url: str
+    article: Article | None = None
+    teasers: list[Teaser] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    # Why the page yielded no article or teasers (kind == "other"), else None.
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    """Turn datetimes into ISO strings, recursively, so the dict is JSON-ready."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value
