@@ -43,7 +43,8 @@ class Article:
     provenance: dict[str, Provenance] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        result: dict[str, Any] = _jsonable(asdict(self))
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,8 @@ class Teaser:
     block: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        result: dict[str, Any] = _jsonable(asdict(self))
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,8 @@ class PageExtraction:
     reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        result: dict[str, Any] = _jsonable(asdict(self))
+        return result
 
 
 def _jsonable(value: Any) -> Any:
@@ -87,3 +90,29 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(item) for item in value]
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A news site the system follows, as configured in sources.yaml."""
+
+    name: str
+    start_urls: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    max_depth: int = 1
+    interval: int = 900
+    allow_private_networks: bool = False
+    # Seconds between two requests to one host (robots.txt Crawl-delay may raise it).
+    delay: float = 1.0
+    # Upper bound on pages one crawl run of this source fetches.
+    max_pages: int = 500
+    # A non-seed page fetched less than this many seconds ago is not fetched again.
+    recrawl_after: int = 24 * 3600
+    respect_robots: bool = True
+
+    @property
+    def seeds(self) -> tuple[str, ...]:
+        """Every URL a crawl run starts from: start pages, feeds, sitemaps."""
+        return self.start_urls + self.feeds + self.sitemaps

@@ -111,8 +111,8 @@ def in_domains(url: str, domains: list[str] | tuple[str, ...]) -> bool:
     host = host_of(url)
     if not host:
         return False
-    for domain in domains:
-        domain = domain.lower().lstrip(".")
+    for entry in domains:
+        domain = entry.lower().lstrip(".")
         if host == domain or host.endswith("." + domain):
             return True
     return False

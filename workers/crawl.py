@@ -1,0 +1,162 @@
+"""The crawl stage as plain functions: robots gate, politeness, conditional fetch, store."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import urlsplit
+
+import structlog
+
+from workers.errors import (
+    FetchError,
+    HttpStatusError,
+    PageRejected,
+    RobotsDisallowed,
+    UpstreamUnavailable,
+)
+from workers.fetch import Fetcher, Validators
+from workers.frontier import CachedRobots, Frontier
+from workers.models import Source
+from workers.robots import RobotsPolicy, parse_robots
+from workers.store import PageStore
+from workers.urls import host_of, in_domains
+
+log = structlog.get_logger(__name__)
+
+# File types that are never news pages; links to them are not followed.
+SKIP_EXTENSIONS = frozenset(
+    {
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".avif",
+        ".mp3", ".mp4", ".m4a", ".webm", ".mov", ".avi", ".ogg", ".wav",
+        ".pdf", ".zip", ".gz", ".tar", ".rar", ".7z", ".exe", ".dmg", ".apk",
+        ".css", ".js", ".json", ".woff", ".woff2", ".ttf", ".eot",
+        ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".csv",
+    }
+)  # fmt: skip
+# Robots fetch: a short body and tight limits; a server that cannot serve robots.txt fast
+# is treated like one that fails (5xx): no crawling of that host for a while.
+ROBOTS_TYPES = ("text/plain", "text/html", "application/octet-stream")
+
+
+class Outcome(Enum):
+    """What happened to one fetch."""
+
+    FETCHED = "fetched"  # new content stored; parse it
+    UNCHANGED = "unchanged"  # 304, or the same bytes as last time
+    RECENT = "recent"  # fetched recently enough; not fetched again
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlResult:
+    outcome: Outcome
+    url: str
+    final_url: str = ""
+    page_key: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Crawler:
+    """What the crawl stage needs, built once per worker process."""
+
+    fetcher: Fetcher
+    frontier: Frontier
+    store: PageStore
+    user_agent: str
+
+    def robots(self, url: str, source: Source) -> RobotsPolicy:
+        """The robots.txt policy of the URL's origin, from cache or fetched once."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        cached = self.frontier.cached_robots(origin)
+        if cached is None:
+            cached = self._fetch_robots(origin, source)
+            self.frontier.cache_robots(origin, cached)
+        if 200 <= cached.status < 300:
+            return parse_robots(cached.body, self.user_agent)
+        if cached.status >= 500:
+            # RFC 9309: an unreachable robots.txt means "assume complete disallow" for now.
+            raise UpstreamUnavailable(f"robots.txt unavailable ({cached.status})", url)
+        return RobotsPolicy.allow_all()
+
+    def _fetch_robots(self, origin: str, source: Source) -> CachedRobots:
+        url = f"{origin}/robots.txt"
+        try:
+            result = self.fetcher.fetch(
+                url, allow_private=source.allow_private_networks, accepted_types=ROBOTS_TYPES
+            )
+        except HttpStatusError as exc:
+            return CachedRobots(status=exc.status or 404, body="")
+        except PageRejected:
+            # Unreadable robots.txt (too large, wrong type, redirect loop): allowed, per RFC.
+            return CachedRobots(status=404, body="")
+        except FetchError as exc:
+            log.warning("robots_unavailable", origin=origin, error=str(exc))
+            return CachedRobots(status=503, body="")
+        return CachedRobots(status=result.status, body=result.body.decode("utf-8", "replace"))
+
+    def check_url(self, url: str, source: Source, policy: RobotsPolicy | None) -> None:
+        """Refuse a URL (or a redirect hop) outside the source's domains or robots rules."""
+        if not in_domains(url, source.allowed_domains):
+            raise PageRejected("outside the source's allowed domains", url)
+        if policy is not None and not policy.allows(url):
+            raise RobotsDisallowed("disallowed by robots.txt", url)
+
+    def crawl(self, url: str, source: Source, *, seed: bool) -> CrawlResult | float:
+        """Fetch a URL if it is due; a float result means "host busy, come back in N s".
+
+        Raises PageRejected (final) and Retryable errors (try again later).
+        """
+        state = self.frontier.url_state(url)
+        if not seed and state.fetched_at and time.time() - state.fetched_at < source.recrawl_after:
+            return CrawlResult(Outcome.RECENT, url)
+        policy = self.robots(url, source) if source.respect_robots else None
+        self.check_url(url, source, policy)
+        delay = max(source.delay, policy.crawl_delay or 0.0) if policy else source.delay
+        wait = self.frontier.take_slot(host_of(url), delay)
+        if wait > 0:
+            return wait
+
+        def check_hop(hop: str) -> None:
+            if hop != url:
+                hop_policy = self.robots(hop, source) if source.respect_robots else None
+                self.check_url(hop, source, hop_policy)
+
+        try:
+            result = self.fetcher.fetch(
+                url,
+                allow_private=source.allow_private_networks,
+                validators=Validators(state.etag, state.last_modified),
+                check_hop=check_hop,
+            )
+        except UpstreamUnavailable as exc:
+            # Keep every worker off a host that is shedding load, not just this task.
+            self.frontier.pause_host(host_of(url), exc.retry_after or max(delay, 5.0))
+            raise
+        if result.not_modified:
+            self.frontier.touch(url)
+            return CrawlResult(Outcome.UNCHANGED, url, result.final_url)
+        page_key = self.store.put(result.final_url, result.content_type, result.body)
+        if page_key == state.content_key:
+            self.frontier.touch(url)
+            return CrawlResult(Outcome.UNCHANGED, url, result.final_url, page_key)
+        return CrawlResult(
+            Outcome.FETCHED,
+            url,
+            result.final_url,
+            page_key,
+            etag=result.validators.etag,
+            last_modified=result.validators.last_modified,
+        )
+
+
+def followable(url: str, source: Source) -> bool:
+    """A link the crawler may follow: in the source's domains and not an obvious file."""
+    if not in_domains(url, source.allowed_domains):
+        return False
+    path = urlsplit(url).path.lower()
+    dot = path.rfind(".")
+    return dot == -1 or path[dot:] not in SKIP_EXTENSIONS

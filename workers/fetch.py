@@ -1,0 +1,309 @@
+"""HTTP fetching with hard limits; translates httpx and socket errors into our error tree."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from workers.errors import (
+    BlockedAddress,
+    FetchTimeout,
+    HttpStatusError,
+    TooLarge,
+    TooManyRedirects,
+    UnsupportedContent,
+    UpstreamUnavailable,
+)
+from workers.urls import normalize_url
+
+# Statuses worth retrying later; everything else 4xx is final.
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ACCEPTED_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "application/xml",
+    "text/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/x-gzip",
+    "application/gzip",
+    "text/plain",
+)
+ACCEPT_HEADER = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,"
+    "application/rss+xml;q=0.9,application/atom+xml;q=0.9,*/*;q=0.5"
+)
+# A Retry-After longer than this is clamped: the task's own backoff cap takes over.
+MAX_RETRY_AFTER = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    """Bounds on one fetch; every value has a safe default in workers.settings."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    deadline: float = 45.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What the last fetch of a URL returned, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """A response we accepted: final URL, status, the headers we keep, and the body."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    redirects: tuple[str, ...] = ()
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def validators(self) -> Validators:
+        return Validators(self.headers.get("etag"), self.headers.get("last-modified"))
+
+
+def check_address(url: str, allow_private: bool) -> None:
+    """Raise BlockedAddress when the URL's host resolves to a non-public address.
+
+    Loopback, private, link-local, multicast, reserved and unspecified addresses are
+    refused unless the source explicitly allows private networks.
+    """
+    if allow_private:
+        return
+    parts = httpx.URL(url)
+    host = parts.host
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UpstreamUnavailable(f"cannot resolve host {host!r}: {exc}", url) from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global or address.is_multicast:
+            raise BlockedAddress(f"host {host!r} resolves to non-public address {address}", url)
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), clamped."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        reference = now if now is not None else time.time()
+        seconds = when.timestamp() - reference
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+class Fetcher:
+    """Fetches one URL at a time under FetchLimits; one per worker thread or process."""
+
+    def __init__(
+        self,
+        user_agent: str,
+        limits: FetchLimits | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.limits = limits or FetchLimits()
+        timeout = httpx.Timeout(
+            connect=self.limits.connect_timeout,
+            read=self.limits.read_timeout,
+            write=self.limits.read_timeout,
+            pool=self.limits.connect_timeout,
+        )
+        self._client = httpx.Client(
+            headers={
+                "User-Agent": user_agent,
+                "Accept": ACCEPT_HEADER,
+                "Accept-Encoding": "gzip, deflate",
+            },
+            timeout=timeout,
+            follow_redirects=False,
+            transport=transport,
+            trust_env=False,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        allow_private: bool = False,
+        validators: Validators | None = None,
+        check_hop: Callable[[str], None] | None = None,
+        accepted_types: tuple[str, ...] = ACCEPTED_TYPES,
+    ) -> FetchResult:
+        """GET a URL, following redirects by hand so each hop is checked.
+
+        `check_hop` runs on every URL before it is requested (robots rules, domain scope).
+        """
+        deadline = time.monotonic() + self.limits.deadline
+        current = url
+        chain: list[str] = []
+        while True:
+            check_address(current, allow_private)
+            if check_hop is not None:
+                check_hop(current)
+            headers = {}
+            if validators is not None and not chain:
+                if validators.etag:
+                    headers["If-None-Match"] = validators.etag
+                if validators.last_modified:
+                    headers["If-Modified-Since"] = validators.last_modified
+            status, response_headers, body = self._request(current, headers, deadline)
+            if status in REDIRECT_STATUSES:
+                location = response_headers.get("location")
+                target = normalize_url(location, base=current) if location else None
+                if target is None:
+                    raise HttpStatusError(
+                        f"redirect {status} without a usable Location", url, status
+                    )
+                chain.append(current)
+                if target in chain or target == current:
+                    raise TooManyRedirects(f"redirect loop via {target}", url)
+                if len(chain) > self.limits.max_redirects:
+                    raise TooManyRedirects(f"more than {self.limits.max_redirects} redirects", url)
+                current = target
+                continue
+            content_type = response_headers.get("content-type", "")
+            if status == 304:
+                return FetchResult(url, current, status, content_type, b"", response_headers)
+            self._check_status(status, response_headers, url)
+            media = _media_type(content_type)
+            if media and not media.startswith(accepted_types):
+                raise UnsupportedContent(f"content type {media!r} is not fetched", url)
+            return FetchResult(
+                url=url,
+                final_url=current,
+                status=status,
+                content_type=content_type,
+                body=body,
+                headers=response_headers,
+                redirects=tuple(chain),
+            )
+
+    def _check_status(self, status: int, headers: Mapping[str, str], url: str) -> None:
+        if 200 <= status < 300:
+            return
+        if status in RETRY_STATUSES or status >= 500:
+            raise UpstreamUnavailable(
+                f"server answered {status}",
+                url,
+                retry_after=parse_retry_after(headers.get("retry-after")),
+            )
+        raise HttpStatusError(f"server answered {status}", url, status)
+
+    def _request(
+        self, url: str, headers: dict[str, str], deadline: float
+    ) -> tuple[int, dict[str, str], bytes]:
+        limit = self.limits.max_body_bytes
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                kept = {key.lower(): value for key, value in response.headers.items()}
+                if response.status_code in REDIRECT_STATUSES or response.status_code == 304:
+                    return response.status_code, kept, b""
+                declared = kept.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise TooLarge(f"declared length {declared} exceeds {limit} bytes", url)
+                decoder = _Decoder(kept.get("content-encoding", ""), limit, url)
+                for chunk in response.iter_raw():
+                    decoder.feed(chunk)
+                    if time.monotonic() > deadline:
+                        raise FetchTimeout(f"fetch took longer than {self.limits.deadline}s", url)
+                return response.status_code, kept, decoder.finish()
+        except httpx.TimeoutException as exc:
+            raise FetchTimeout(f"timed out: {exc.__class__.__name__}", url) from exc
+        except (httpx.TransportError, httpx.RemoteProtocolError) as exc:
+            raise UpstreamUnavailable(f"connection failed: {exc.__class__.__name__}", url) from exc
+        except httpx.InvalidURL as exc:
+            raise HttpStatusError(f"invalid URL: {exc}", url) from exc
+
+
+class _Decoder:
+    """Undoes Content-Encoding chunk by chunk, never producing more than `limit` bytes.
+
+    zlib's max_length bounds each step's output, so a compression bomb costs at most
+    `limit` bytes of memory before it is refused.
+    """
+
+    def __init__(self, encoding: str, limit: int, url: str) -> None:
+        self.limit = limit
+        self.url = url
+        self.parts: list[bytes] = []
+        self.size = 0
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise UnsupportedContent(f"unsupported content encoding {encoding!r}", url)
+        self.zlib: zlib._Decompress | None = None
+        if codings:
+            # 47 = 32 + 15: accept a gzip or zlib header; raw deflate is retried below.
+            self.zlib = zlib.decompressobj(47)
+        self.raw_deflate_tried = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.zlib is None:
+            self._keep(chunk)
+            return
+        data = chunk
+        while data:
+            try:
+                out = self.zlib.decompress(data, self.limit - self.size + 1)
+            except zlib.error as exc:
+                if self.raw_deflate_tried or self.size:
+                    raise UnsupportedContent(f"corrupt compressed body: {exc}", self.url) from exc
+                self.raw_deflate_tried = True
+                self.zlib = zlib.decompressobj(-15)
+                continue
+            self._keep(out)
+            data = self.zlib.unconsumed_tail
+            if self.zlib.eof:
+                break
+
+    def _keep(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise TooLarge(f"body exceeds {self.limit} bytes", self.url)
+        self.parts.append(data)
+
+    def finish(self) -> bytes:
+        if self.zlib is not None:
+            self._keep(self.zlib.flush())
+        return b"".join(self.parts)

@@ -1,0 +1,152 @@
+"""The crawl frontier in Redis: per-host politeness slots, robots cache, per-URL fetch state."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, cast
+
+import redis
+
+from workers.store import redis_errors
+from workers.urls import url_id
+
+# Take the host's slot when it is free and book the next one `delay` seconds later;
+# otherwise return how long to wait. Uses the server clock so workers never disagree.
+_TAKE_SLOT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if nxt > now then
+  return tostring(nxt - now)
+end
+redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[1])), 'EX', ARGV[2])
+return '0'
+"""
+# Push the host's next free slot at least `pause` seconds into the future (429/503 storms).
+_PAUSE_HOST = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local want = now + tonumber(ARGV[1])
+if want > nxt then
+  redis.call('SET', KEYS[1], tostring(want), 'EX', ARGV[2])
+end
+return 1
+"""
+ROBOTS_TTL = 24 * 3600
+ROBOTS_ERROR_TTL = 600
+SLOT_KEY_TTL = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class UrlState:
+    """What the last successful fetch of a URL left behind."""
+
+    fetched_at: float = 0.0
+    etag: str | None = None
+    last_modified: str | None = None
+    content_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedRobots:
+    """A host's robots.txt as fetched: the status decides how the body is read."""
+
+    status: int
+    body: str
+
+
+class Frontier:
+    """Shared crawl state; every method is safe to call from many workers at once."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+        self._take_slot = client.register_script(_TAKE_SLOT)
+        self._pause_host = client.register_script(_PAUSE_HOST)
+
+    # politeness -------------------------------------------------------------------------
+
+    def take_slot(self, host: str, delay: float) -> float:
+        """Claim the host's request slot: 0.0 when claimed, else seconds until it frees."""
+        with redis_errors("claiming a host slot"):
+            wait = self._take_slot(keys=[f"host:{host}:next"], args=[delay, SLOT_KEY_TTL])
+        return float(cast(Any, wait))
+
+    def pause_host(self, host: str, seconds: float) -> None:
+        """Keep every worker off a host for a while (it said 429/503 or is failing)."""
+        with redis_errors("pausing a host"):
+            self._pause_host(keys=[f"host:{host}:next"], args=[seconds, SLOT_KEY_TTL])
+
+    # robots.txt -------------------------------------------------------------------------
+
+    def cached_robots(self, origin: str) -> CachedRobots | None:
+        with redis_errors("reading robots cache"):
+            fields = cast(dict[bytes, bytes], self.client.hgetall(f"robots:{origin}"))
+        if not fields:
+            return None
+        return CachedRobots(
+            status=int(fields[b"status"]), body=fields[b"body"].decode("utf-8", "replace")
+        )
+
+    def cache_robots(self, origin: str, robots: CachedRobots) -> None:
+        ttl = ROBOTS_TTL if robots.status < 500 else ROBOTS_ERROR_TTL
+        key = f"robots:{origin}"
+        with redis_errors("caching robots.txt"):
+            pipe = self.client.pipeline(transaction=True)
+            pipe.hset(key, mapping={"status": robots.status, "body": robots.body})
+            pipe.expire(key, ttl)
+            pipe.execute()
+
+    # per-URL state ----------------------------------------------------------------------
+
+    def url_state(self, url: str) -> UrlState:
+        with redis_errors("reading URL state"):
+            fields = cast(dict[bytes, bytes], self.client.hgetall(f"url:{url_id(url)}"))
+        if not fields:
+            return UrlState()
+
+        def text(name: bytes) -> str | None:
+            value = fields.get(name)
+            return value.decode() if value else None
+
+        return UrlState(
+            fetched_at=float(fields.get(b"fetched_at", b"0")),
+            etag=text(b"etag"),
+            last_modified=text(b"last_modified"),
+            content_key=text(b"content_key"),
+        )
+
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        content_key: str | None,
+        ttl: int,
+    ) -> None:
+        """Remember a successful fetch (validators and content) for the next visit."""
+        mapping: dict[Any, str | float] = {
+            "fetched_at": time.time(),
+            "etag": etag or "",
+            "last_modified": last_modified or "",
+        }
+        if content_key is not None:
+            mapping["content_key"] = content_key
+        key = f"url:{url_id(url)}"
+        with redis_errors("recording a fetch"):
+            pipe = self.client.pipeline(transaction=True)
+            pipe.hset(key, mapping=mapping)
+            pipe.expire(key, ttl)
+            pipe.execute()
+
+    def touch(self, url: str) -> None:
+        """Mark a URL as fetched now without changing its validators (a 304)."""
+        with redis_errors("recording a fetch"):
+            self.client.hset(f"url:{url_id(url)}", "fetched_at", time.time())
+
+    def forget(self, url: str) -> None:
+        """Drop a URL's state so the next crawl fetches and parses it afresh."""
+        with redis_errors("forgetting a URL"):
+            self.client.delete(f"url:{url_id(url)}")

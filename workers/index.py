@@ -1,0 +1,385 @@
+"""Elasticsearch: templates, versioned indices behind aliases, bulk writes, search, reindex."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import elasticsearch
+from elasticsearch import Elasticsearch
+
+from workers.errors import IndexingError, SearchUnavailable
+from workers.models import Article, Teaser
+from workers.urls import host_of, normalize_url, url_id
+
+DocKind = Literal["articles", "teasers"]
+DOC_KINDS: tuple[DocKind, ...] = ("articles", "teasers")
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+SEARCH_FIELDS = ["title^3", "headline^3", "subtitle^2", "summary^2", "body", "authors^2"]
+HIGHLIGHT_FIELDS = ("body", "summary", "subtitle", "title", "headline")
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One bulk operation: index a whole document, or upsert a teaser sighting."""
+
+    kind: DocKind
+    doc_id: str
+    doc: dict[str, Any]
+    # For teasers: fields written only the first time the document is created.
+    on_create: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "doc_id": self.doc_id,
+            "doc": self.doc,
+            "on_create": self.on_create,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Action:
+        return cls(data["kind"], data["doc_id"], dict(data["doc"]), dict(data.get("on_create", {})))
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """What a bulk request did: ids written, and the documents Elasticsearch refused."""
+
+    written: list[tuple[DocKind, str]]
+    rejected: list[tuple[DocKind, str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result, whatever kind of document it is."""
+
+    kind: str
+    url: str
+    title: str
+    source: str
+    score: float
+    published_at: str | None
+    highlights: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "url": self.url,
+            "title": self.title,
+            "source": self.source,
+            "score": self.score,
+            "published_at": self.published_at,
+            "highlights": self.highlights,
+        }
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def article_action(article: Article, source: str, content_key: str | None) -> Action:
+    """The index operation for an article: its id is the hash of its canonical URL."""
+    doc = article.to_dict()
+    doc.update(
+        kind="article",
+        source=source,
+        host=host_of(article.canonical_url),
+        fetched_at=now_iso(),
+        indexed_at=now_iso(),
+        content_hash=content_key,
+    )
+    return Action("articles", url_id(article.canonical_url), doc)
+
+
+def teaser_action(teaser: Teaser, source: str) -> Action:
+    """The upsert for a teaser sighting: one document per (page, story) pair."""
+    seen_on = normalize_url(teaser.seen_on) or teaser.seen_on
+    target = normalize_url(teaser.url) or teaser.url
+    doc_id = hashlib.sha256(f"{seen_on}|{target}".encode()).hexdigest()
+    doc = teaser.to_dict()
+    seen = now_iso()
+    doc.update(kind="teaser", source=source, host=host_of(target), last_seen=seen)
+    return Action("teasers", doc_id, doc, on_create={"first_seen": seen})
+
+
+@contextmanager
+def es_errors(action: str) -> Iterator[None]:
+    """Translate client errors: unreachable or overloaded is retryable, the rest is not."""
+    try:
+        yield
+    except (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout) as exc:
+        raise SearchUnavailable(f"elasticsearch unreachable while {action}: {exc}") from exc
+    except elasticsearch.ApiError as exc:
+        if exc.status_code in RETRY_STATUSES:
+            raise SearchUnavailable(f"elasticsearch {exc.status_code} while {action}") from exc
+        raise IndexingError(f"elasticsearch refused {action}: {exc}") from exc
+    except elasticsearch.TransportError as exc:
+        raise SearchUnavailable(f"elasticsearch transport error while {action}: {exc}") from exc
+
+
+def make_client(
+    url: str,
+    *,
+    api_key: str | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    timeout: float = 30.0,
+) -> Elasticsearch:
+    """A client with explicit timeouts; retries are the task layer's job, not the client's."""
+    auth: dict[str, Any] = {}
+    if api_key:
+        auth["api_key"] = api_key
+    elif username:
+        auth["basic_auth"] = (username, password or "")
+    return Elasticsearch(
+        url, request_timeout=timeout, max_retries=0, retry_on_timeout=False, **auth
+    )
+
+
+def load_template(template_dir: Path, kind: DocKind) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((template_dir / f"{kind}.json").read_text("utf-8"))
+    data.pop("_comment", None)
+    return data
+
+
+def template_revision(body: Mapping[str, Any]) -> str:
+    """A short hash of a template body; a changed template means a reindex is due."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+class SearchIndex:
+    """The project's indices under one prefix: `<prefix>-articles`, `<prefix>-teasers`.
+
+    Each kind is a versioned index (`<prefix>-articles-v3`) behind two aliases: the read
+    alias `<prefix>-articles` that search and Kibana use, and the write alias
+    `<prefix>-articles-write` that indexing uses. A reindex builds the next version and
+    moves both aliases, so neither searching nor indexing stops.
+    """
+
+    def __init__(self, client: Elasticsearch, prefix: str, template_dir: Path) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.template_dir = template_dir
+        self._ready = False
+
+    def alias(self, kind: DocKind) -> str:
+        return f"{self.prefix}-{kind}"
+
+    def write_alias(self, kind: DocKind) -> str:
+        return f"{self.prefix}-{kind}-write"
+
+    def versioned(self, kind: DocKind, version: int) -> str:
+        return f"{self.prefix}-{kind}-v{version}"
+
+    # setup ------------------------------------------------------------------------------
+
+    def template_body(self, kind: DocKind) -> dict[str, Any]:
+        template = load_template(self.template_dir, kind)
+        return {
+            "index_patterns": [f"{self.prefix}-{kind}-v*"],
+            "priority": 200,
+            "template": template,
+            "_meta": {"revision": template_revision(template), "project": "news-ingest"},
+        }
+
+    def ensure(self) -> None:
+        """Install templates and create the first versioned indices with their aliases.
+
+        Safe to call from many workers at once: every step tolerates "already exists".
+        """
+        if self._ready:
+            return
+        with es_errors("preparing indices"):
+            for kind in DOC_KINDS:
+                body = self.template_body(kind)
+                self.client.indices.put_index_template(name=f"{self.prefix}-{kind}", **body)
+                if self.client.indices.exists_alias(name=self.write_alias(kind)):
+                    continue
+                try:
+                    self.client.indices.create(
+                        index=self.versioned(kind, 1),
+                        aliases={
+                            self.alias(kind): {},
+                            self.write_alias(kind): {"is_write_index": True},
+                        },
+                    )
+                except elasticsearch.BadRequestError as exc:
+                    if exc.error != "resource_already_exists_exception":
+                        raise
+        self._ready = True
+
+    # writing ----------------------------------------------------------------------------
+
+    def bulk(self, actions: Sequence[Action], refresh: bool = False) -> BulkOutcome:
+        """Write documents in one request. Ids make this idempotent: a rerun overwrites.
+
+        Raises SearchUnavailable when the cluster (or any item) says "later"; returns the
+        items it refused for good so the caller can log them without losing the rest.
+        """
+        if not actions:
+            return BulkOutcome([], [])
+        self.ensure()
+        operations: list[dict[str, Any]] = []
+        for action in actions:
+            target = self.write_alias(action.kind)
+            if action.on_create:
+                operations.append({"update": {"_index": target, "_id": action.doc_id}})
+                operations.append({"doc": action.doc, "upsert": {**action.doc, **action.on_create}})
+            else:
+                operations.append({"index": {"_index": target, "_id": action.doc_id}})
+                operations.append(action.doc)
+        with es_errors("bulk indexing"):
+            response = self.client.bulk(operations=operations, refresh=refresh)
+        written: list[tuple[DocKind, str]] = []
+        rejected: list[tuple[DocKind, str, str]] = []
+        retry_later: list[str] = []
+        for action, item in zip(actions, response["items"], strict=True):
+            result = next(iter(item.values()))
+            status = int(result.get("status", 500))
+            if status < 300:
+                written.append((action.kind, action.doc_id))
+            elif status in RETRY_STATUSES:
+                retry_later.append(action.doc_id)
+            else:
+                reason = json.dumps(result.get("error", {}))[:300]
+                rejected.append((action.kind, action.doc_id, reason))
+        if retry_later:
+            raise SearchUnavailable(
+                f"{len(retry_later)} of {len(actions)} documents refused for now; retrying"
+            )
+        return BulkOutcome(written, rejected)
+
+    def refresh(self) -> None:
+        with es_errors("refreshing"):
+            self.client.indices.refresh(index=",".join(self.alias(k) for k in DOC_KINDS))
+
+    # reading ----------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        size: int = 10,
+        source: str | None = None,
+        kinds: Sequence[DocKind] = DOC_KINDS,
+    ) -> list[Hit]:
+        """Full-text search over articles and teasers, best first, with highlights."""
+        filters: list[dict[str, Any]] = []
+        if source:
+            filters.append({"term": {"source": source}})
+        with es_errors("searching"):
+            response = self.client.search(
+                index=",".join(self.alias(kind) for kind in kinds),
+                query={
+                    "bool": {
+                        "must": [
+                            {
+                                "simple_query_string": {
+                                    "query": query,
+                                    "fields": SEARCH_FIELDS,
+                                    "default_operator": "and",
+                                }
+                            }
+                        ],
+                        "filter": filters,
+                    }
+                },
+                highlight={
+                    "fields": {name: {} for name in HIGHLIGHT_FIELDS},
+                    "pre_tags": ["«"],
+                    "post_tags": ["»"],
+                    "fragment_size": 160,
+                    "number_of_fragments": 2,
+                },
+                source_includes=["kind", "url", "title", "headline", "source", "published_at"],
+                size=size,
+                ignore_unavailable=True,
+            )
+        hits = []
+        for raw in response["hits"]["hits"]:
+            doc = raw.get("_source", {})
+            highlights = [frag for frags in raw.get("highlight", {}).values() for frag in frags]
+            hits.append(
+                Hit(
+                    kind=doc.get("kind", ""),
+                    url=doc.get("url", ""),
+                    title=doc.get("title") or doc.get("headline") or "",
+                    source=doc.get("source", ""),
+                    score=float(raw.get("_score") or 0.0),
+                    published_at=doc.get("published_at"),
+                    highlights=highlights,
+                )
+            )
+        return hits
+
+    def counts(self) -> dict[str, int]:
+        """Documents per kind (0 when the alias does not exist yet)."""
+        result: dict[str, int] = {}
+        with es_errors("counting documents"):
+            for kind in DOC_KINDS:
+                if not self.client.indices.exists_alias(name=self.alias(kind)):
+                    result[kind] = 0
+                    continue
+                result[kind] = int(self.client.count(index=self.alias(kind))["count"])
+        return result
+
+    def get(self, kind: DocKind, doc_id: str) -> dict[str, Any] | None:
+        with es_errors("reading a document"):
+            try:
+                response = self.client.get(index=self.alias(kind), id=doc_id)
+            except elasticsearch.NotFoundError:
+                return None
+        source: dict[str, Any] = response["_source"]
+        return source
+
+    def health(self) -> str:
+        """Cluster status colour ("green", "yellow", "red")."""
+        with es_errors("checking cluster health"):
+            return str(self.client.cluster.health(timeout="5s")["status"])
+
+    # reindex ----------------------------------------------------------------------------
+
+    def versions(self, kind: DocKind) -> list[int]:
+        with es_errors("listing index versions"):
+            names = self.client.indices.get(
+                index=f"{self.prefix}-{kind}-v*", expand_wildcards="open"
+            )
+        pattern = re.compile(rf"^{re.escape(self.prefix)}-{kind}-v(\d+)$")
+        return sorted(int(m.group(1)) for name in names if (m := pattern.match(name)))
+
+    def current_version(self, kind: DocKind) -> int | None:
+        with es_errors("reading aliases"):
+            try:
+                aliases = self.client.indices.get_alias(name=self.write_alias(kind))
+            except elasticsearch.NotFoundError:
+                return None
+        pattern = re.compile(rf"^{re.escape(self.prefix)}-{kind}-v(\d+)$")
+        found = [int(m.group(1)) for name in aliases if (m := pattern.match(name))]
+        return max(found) if found else None
+
+
+def wait_for_cluster(client: Elasticsearch, timeout: float) -> bool:
+    """Poll cluster health until it answers or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            client.cluster.health(timeout="2s")
+        except (
+            elasticsearch.ConnectionError,
+            elasticsearch.ApiError,
+            elasticsearch.TransportError,
+        ):
+            time.sleep(0.5)
+            continue
+        return True
+    return False

@@ -1,0 +1,72 @@
+"""Typed settings read once from the environment; the only module that reads os.environ."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPO_ROOT / "config"
+
+# Safe defaults, named once (the fetch limits a source cannot raise by itself).
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 15.0
+DEFAULT_FETCH_DEADLINE = 45.0
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_REDIRECTS = 5
+DEFAULT_PAGE_TTL = 7 * 24 * 3600
+DEFAULT_USER_AGENT = "news-ingest/0.1 (+https://github.com/news-ingest; crawler)"
+
+
+def _env(name: str, *more: str) -> AliasChoices:
+    return AliasChoices(name, *more)
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with the environment variable that sets it."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    elasticsearch_url: str = Field(
+        "http://127.0.0.1:9200", validation_alias=_env("ELASTICSEARCH_URL")
+    )
+    elasticsearch_api_key: SecretStr | None = Field(
+        None, validation_alias=_env("ELASTICSEARCH_API_KEY")
+    )
+    elasticsearch_username: str | None = Field(
+        None, validation_alias=_env("ELASTICSEARCH_USERNAME")
+    )
+    elasticsearch_password: SecretStr | None = Field(
+        None, validation_alias=_env("ELASTICSEARCH_PASSWORD")
+    )
+    elasticsearch_timeout: float = Field(30.0, validation_alias=_env("ELASTICSEARCH_TIMEOUT"))
+    redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=_env("REDIS_URL"))
+    sources_path: Path = Field(CONFIG_DIR / "sources.yaml", validation_alias=_env("INGEST_SOURCES"))
+    site_rules_path: Path = Field(
+        CONFIG_DIR / "site_rules.yaml", validation_alias=_env("INGEST_SITE_RULES")
+    )
+    index_prefix: str = Field("news", validation_alias=_env("INGEST_INDEX_PREFIX"))
+    user_agent: str = Field(DEFAULT_USER_AGENT, validation_alias=_env("INGEST_USER_AGENT"))
+    connect_timeout: float = Field(
+        DEFAULT_CONNECT_TIMEOUT, validation_alias=_env("INGEST_CONNECT_TIMEOUT")
+    )
+    read_timeout: float = Field(DEFAULT_READ_TIMEOUT, validation_alias=_env("INGEST_READ_TIMEOUT"))
+    fetch_deadline: float = Field(
+        DEFAULT_FETCH_DEADLINE, validation_alias=_env("INGEST_FETCH_DEADLINE")
+    )
+    max_body_bytes: int = Field(
+        DEFAULT_MAX_BODY_BYTES, validation_alias=_env("INGEST_MAX_BODY_BYTES")
+    )
+    max_redirects: int = Field(DEFAULT_MAX_REDIRECTS, validation_alias=_env("INGEST_MAX_REDIRECTS"))
+    page_ttl: int = Field(DEFAULT_PAGE_TTL, validation_alias=_env("INGEST_PAGE_TTL"))
+    log_format: str = Field("auto", validation_alias=_env("INGEST_LOG_FORMAT"))
+    log_level: str = Field("INFO", validation_alias=_env("INGEST_LOG_LEVEL"))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings()
