@@ -21,7 +21,7 @@ from workers.frontier import CachedRobots, Frontier
 from workers.models import Source
 from workers.robots import RobotsPolicy, parse_robots
 from workers.store import PageStore
-from workers.urls import host_of, in_domains
+from workers.urls import in_domains
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +56,20 @@ class CrawlResult:
     page_key: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """The host's next slot is `wait` seconds away; `reserved` says it is ours."""
+
+    wait: float
+    reserved: bool
+
+
+# A reserved slot this close is waited for in the worker thread; a later one is a reschedule.
+MAX_INLINE_WAIT = 1.5
+# Slots are reserved at most this far ahead; beyond it a task comes back later unreserved.
+MAX_RESERVE_AHEAD = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +119,13 @@ class Crawler:
         if policy is not None and not policy.allows(url):
             raise RobotsDisallowed("disallowed by robots.txt", url)
 
-    def crawl(self, url: str, source: Source, *, seed: bool) -> CrawlResult | float:
-        """Fetch a URL if it is due; a float result means "host busy, come back in N s".
+    def crawl(
+        self, url: str, source: Source, *, seed: bool, slot_reserved: bool = False
+    ) -> CrawlResult | Busy:
+        """Fetch a URL if it is due, in its turn for the host.
 
-        Raises PageRejected (final) and Retryable errors (try again later).
+        Returns Busy when the caller should come back later (with the slot reserved for
+        it, or not); raises PageRejected (final) and Retryable errors (try again later).
         """
         state = self.frontier.url_state(url)
         if not seed and state.fetched_at and time.time() - state.fetched_at < source.recrawl_after:
@@ -116,9 +133,11 @@ class Crawler:
         policy = self.robots(url, source) if source.respect_robots else None
         self.check_url(url, source, policy)
         delay = max(source.delay, policy.crawl_delay or 0.0) if policy else source.delay
-        wait = self.frontier.take_slot(host_of(url), delay)
-        if wait > 0:
-            return wait
+        if not slot_reserved:
+            reserved, wait = self.frontier.take_slot(server_of(url), delay, MAX_RESERVE_AHEAD)
+            if not reserved or wait > MAX_INLINE_WAIT:
+                return Busy(wait, reserved)
+            time.sleep(wait)
 
         def check_hop(hop: str) -> None:
             if hop != url:
@@ -134,7 +153,7 @@ class Crawler:
             )
         except UpstreamUnavailable as exc:
             # Keep every worker off a host that is shedding load, not just this task.
-            self.frontier.pause_host(host_of(url), exc.retry_after or max(delay, 5.0))
+            self.frontier.pause_host(server_of(url), exc.retry_after or max(delay, 5.0))
             raise
         if result.not_modified:
             self.frontier.touch(url)
@@ -151,6 +170,11 @@ class Crawler:
             etag=result.validators.etag,
             last_modified=result.validators.last_modified,
         )
+
+
+def server_of(url: str) -> str:
+    """Politeness is per server: host and port (two ports are two servers)."""
+    return urlsplit(url).netloc.lower()
 
 
 def followable(url: str, source: Source) -> bool:

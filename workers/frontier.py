@@ -11,17 +11,20 @@ import redis
 from workers.store import redis_errors
 from workers.urls import url_id
 
-# Take the host's slot when it is free and book the next one `delay` seconds later;
-# otherwise return how long to wait. Uses the server clock so workers never disagree.
+# Reserve the host's next request slot: the earliest time at or after now that is `delay`
+# seconds past the last reservation. Returns {reserved, seconds until the slot}. A slot
+# further ahead than `max_ahead` is not reserved: the caller comes back later instead of
+# holding a far-future reservation. Uses the server clock so workers never disagree.
 _TAKE_SLOT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
-if nxt > now then
-  return tostring(nxt - now)
+local start = math.max(now, nxt)
+if start - now > tonumber(ARGV[3]) then
+  return {0, tostring(start - now)}
 end
-redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[1])), 'EX', ARGV[2])
-return '0'
+redis.call('SET', KEYS[1], tostring(start + tonumber(ARGV[1])), 'EX', ARGV[2])
+return {1, tostring(start - now)}
 """
 # Push the host's next free slot at least `pause` seconds into the future (429/503 storms).
 _PAUSE_HOST = """
@@ -67,11 +70,14 @@ class Frontier:
 
     # politeness -------------------------------------------------------------------------
 
-    def take_slot(self, host: str, delay: float) -> float:
-        """Claim the host's request slot: 0.0 when claimed, else seconds until it frees."""
-        with redis_errors("claiming a host slot"):
-            wait = self._take_slot(keys=[f"host:{host}:next"], args=[delay, SLOT_KEY_TTL])
-        return float(cast(Any, wait))
+    def take_slot(self, host: str, delay: float, max_ahead: float) -> tuple[bool, float]:
+        """Reserve the host's next request slot: (reserved, seconds until it starts)."""
+        with redis_errors("reserving a host slot"):
+            reply = self._take_slot(
+                keys=[f"host:{host}:next"], args=[delay, SLOT_KEY_TTL, max_ahead]
+            )
+        reserved, wait = cast(list[Any], reply)
+        return bool(reserved), float(wait)
 
     def pause_host(self, host: str, seconds: float) -> None:
         """Keep every worker off a host for a while (it said 429/503 or is failing)."""

@@ -89,13 +89,15 @@ class Runs:
     def _key(self, run_id: str, part: str) -> str:
         return f"run:{run_id}:{part}"
 
-    def start(self, run_id: str, source: str, first_task_id: str) -> None:
+    def start(self, run_id: str, source: str, first_task_id: str | None) -> None:
+        """Record a new run; `first_task_id` is the task that will send its seeds."""
         with redis_errors("starting a run"):
             pipe = self.client.pipeline(transaction=True)
             pipe.hset(
                 self._key(run_id, "meta"), mapping={"source": source, "started_at": time.time()}
             )
-            pipe.sadd(self._key(run_id, "open"), first_task_id)
+            if first_task_id is not None:
+                pipe.sadd(self._key(run_id, "open"), first_task_id)
             for part in ("meta", "open"):
                 pipe.expire(self._key(run_id, part), RUN_TTL)
             pipe.execute()

@@ -1,0 +1,297 @@
+"""Integration fixtures: the real redis-server and Elasticsearch that scripts/test starts,
+real Celery worker processes for the three queues, and local news sites over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import redis
+import yaml
+from elasticsearch import Elasticsearch
+
+from workers.demosite import NewsSite, serve
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+pytestmark = pytest.mark.integration
+
+
+def _require(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(
+            f"{name} is not set: integration tests run against the real redis-server and "
+            "Elasticsearch that scripts/test starts (or deselect them with -m 'not integration')",
+            pytrace=False,
+        )
+    return value
+
+
+class TcpProxy:
+    """A TCP relay in front of a real server, which a test can cut to play an outage."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open = True
+        self._conns: list[socket.socket] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.open:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        """Refuse new connections and drop the open ones."""
+        self.open = False
+        with self._lock:
+            for sock in self._conns:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self._conns.clear()
+
+    def restore(self) -> None:
+        self.open = True
+
+
+@dataclass
+class Stack:
+    """The running system as a test sees it: CLI, clients, sources file, worker processes."""
+
+    env: dict[str, str]
+    sources_path: Path
+    prefix: str
+    redis: redis.Redis
+    es: Elasticsearch
+    es_proxy: TcpProxy
+    log_dir: Path
+    workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    # sources ----------------------------------------------------------------------------
+
+    def add_source(self, name: str, site_url: str, **options: Any) -> str:
+        """Register a source (rewrites the sources file the workers re-read)."""
+        spec = {
+            "name": name,
+            "start_urls": [site_url + "/"],
+            "allowed_domains": ["127.0.0.1"],
+            "max_depth": 1,
+            "interval": 3600,
+            "delay": 0.0,
+            "allow_private_networks": True,
+            **options,
+        }
+        self.sources[name] = spec
+        self.sources_path.write_text(yaml.safe_dump({"sources": list(self.sources.values())}))
+        # Workers reload the file when its mtime changes: make sure every write changes it.
+        stamp = time.time() + len(self.sources)
+        os.utime(self.sources_path, (stamp, stamp))
+        return name
+
+    # CLI --------------------------------------------------------------------------------
+
+    def ingest(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [str(BIN / "ingest"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"ingest {' '.join(args)} exited {result.returncode}\n"
+                f"stdout: {result.stdout}\nstderr: {result.stderr}\n{self.worker_logs()}"
+            )
+        return result
+
+    def crawl(self, source: str, timeout: float = 120) -> dict[str, Any]:
+        result = self.ingest("crawl", source, "--wait", "--timeout", str(timeout))
+        summary: dict[str, Any] = json.loads(result.stdout)
+        return summary
+
+    def search(self, query: str, *extra: str) -> list[dict[str, Any]]:
+        result = self.ingest("search", query, "--json", *extra)
+        hits: list[dict[str, Any]] = json.loads(result.stdout)
+        return hits
+
+    def count(self, kind: str) -> int:
+        alias = f"{self.prefix}-{kind}"
+        self.es.indices.refresh(index=alias)
+        return int(self.es.count(index=alias)["count"])
+
+    def count_source(self, kind: str, source: str) -> int:
+        alias = f"{self.prefix}-{kind}"
+        self.es.indices.refresh(index=alias)
+        return int(self.es.count(index=alias, query={"term": {"source": source}})["count"])
+
+    # workers ----------------------------------------------------------------------------
+
+    def start_worker(self, queue: str) -> subprocess.Popen[bytes]:
+        pool = {"crawl": ["-P", "threads", "-c", "8"], "parse": ["-P", "prefork", "-c", "2"]}
+        args = pool.get(queue, ["-P", "threads", "-c", "2"])
+        log = (self.log_dir / f"worker-{queue}.log").open("ab")
+        process = subprocess.Popen(
+            [
+                str(BIN / "celery"), "-A", "workers.app", "worker", "-Q", queue, *args,
+                "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+                "--without-mingle", "--without-gossip", "-l", "INFO",
+            ],  # fmt: skip
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            start_new_session=True,
+        )
+        self.workers[queue] = process
+        return process
+
+    def kill_worker(self, queue: str) -> None:
+        """SIGKILL a worker and all its pool processes: nothing gets to clean up."""
+        process = self.workers.pop(queue)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def wait_until_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = self.ingest("status", "--json", check=False, timeout=60)
+            if result.returncode == 0:
+                return
+            time.sleep(1)
+        raise AssertionError(f"workers did not come up\n{self.worker_logs()}")
+
+    def stop_workers(self) -> None:
+        for process in self.workers.values():
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+        for process in self.workers.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        self.workers.clear()
+
+    def worker_logs(self, lines: int = 40) -> str:
+        out = []
+        for path in sorted(self.log_dir.glob("worker-*.log")):
+            tail = path.read_text(errors="replace").splitlines()[-lines:]
+            out.append(f"--- {path.name} ---\n" + "\n".join(tail))
+        return "\n".join(out)
+
+    def log_events(self, event: str) -> list[dict[str, Any]]:
+        """Every JSON log line with this event name, from all worker logs."""
+        found = []
+        for path in self.log_dir.glob("worker-*.log"):
+            for line in path.read_text(errors="replace").splitlines():
+                if f'"{event}"' not in line:
+                    continue
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if record.get("event") == event:
+                    found.append(record)
+        return found
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Worker processes for crawl, parse and index on the real broker, for the session."""
+    redis_url = _require("REDIS_URL")
+    es_url = _require("ELASTICSEARCH_URL")
+    client = redis.Redis.from_url(redis_url)
+    client.ping()
+    es = Elasticsearch(es_url, request_timeout=30)
+    es.cluster.health(wait_for_status="yellow", timeout="30s")
+    parts = urlsplit(es_url)
+    proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 9200))
+    base = tmp_path_factory.mktemp("stack")
+    prefix = f"{os.environ.get('INGEST_INDEX_PREFIX', 'test')}-{uuid.uuid4().hex[:8]}"
+    sources_path = base / "sources.yaml"
+    sources_path.write_text("sources: []\n")
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "ELASTICSEARCH_URL": f"http://127.0.0.1:{proxy.port}",
+        "INGEST_SOURCES": str(sources_path),
+        "INGEST_INDEX_PREFIX": prefix,
+        "INGEST_LOG_FORMAT": "json",
+        "INGEST_READ_TIMEOUT": "2",
+        "INGEST_FETCH_DEADLINE": "5",
+        "INGEST_MAX_BODY_BYTES": str(2 * 1024 * 1024),
+        "INGEST_VISIBILITY_TIMEOUT": "20",
+        "ELASTICSEARCH_TIMEOUT": "5",
+    }
+    running = Stack(env, sources_path, prefix, client, es, proxy, base)
+    for queue in ("crawl", "parse", "index"):
+        running.start_worker(queue)
+    try:
+        running.wait_until_ready()
+        yield running
+    finally:
+        running.stop_workers()
+
+
+@pytest.fixture
+def news_site() -> Iterator[tuple[NewsSite, str]]:
+    """A five-story news site on a free local port: (site, base URL)."""
+    site = NewsSite(stories=5)
+    server = serve(site)
+    try:
+        yield site, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

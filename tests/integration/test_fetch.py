@@ -1,0 +1,225 @@
+"""The fetcher against a local misbehaving HTTP server: every failure becomes a typed error."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from workers.errors import (
+    BlockedAddress,
+    FetchTimeout,
+    HttpStatusError,
+    TooLarge,
+    TooManyRedirects,
+    UnsupportedContent,
+    UpstreamUnavailable,
+)
+from workers.fetch import Fetcher, FetchLimits, Validators, parse_retry_after
+
+pytestmark = pytest.mark.integration
+
+Route = Callable[[BaseHTTPRequestHandler], None]
+BOMB = gzip.compress(b"\0" * (50 * 1024 * 1024))  # 50 MB of zeros in ~50 KB
+
+
+def _reply(
+    status: int, body: bytes = b"", content_type: str = "text/html", **headers: str
+) -> Route:
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            request.send_header(name.replace("_", "-"), value)
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handler
+
+
+def _slow(request: BaseHTTPRequestHandler) -> None:
+    time.sleep(3)
+    _reply(200, b"<p>late</p>")(request)
+
+
+def _trickle(request: BaseHTTPRequestHandler) -> None:
+    request.send_response(200)
+    request.send_header("Content-Type", "text/html")
+    request.end_headers()
+    for _ in range(40):
+        request.wfile.write(b"<p>.</p>")
+        request.wfile.flush()
+        time.sleep(0.1)
+
+
+def _conditional(request: BaseHTTPRequestHandler) -> None:
+    if request.headers.get("If-None-Match") == '"v1"':
+        request.send_response(304)
+        request.send_header("ETag", '"v1"')
+        request.end_headers()
+        return
+    _reply(200, b"<p>fresh</p>", ETag='"v1"')(request)
+
+
+ROUTES: dict[str, Route] = {
+    "/ok": _reply(200, b"<html><p>hello</p></html>", "text/html; charset=utf-8"),
+    "/gz": _reply(200, gzip.compress(b"<p>zipped</p>"), Content_Encoding="gzip"),
+    "/bomb": _reply(200, BOMB, Content_Encoding="gzip"),
+    "/huge": _reply(200, b"x" * (3 * 1024 * 1024)),
+    "/loop-a": _reply(302, Location="/loop-b"),
+    "/loop-b": _reply(302, Location="/loop-a"),
+    "/to-ok": _reply(301, Location="/ok"),
+    "/429": _reply(429, Retry_After="7"),
+    "/503": _reply(503),
+    "/404": _reply(404),
+    "/png": _reply(200, b"\x89PNG", "image/png"),
+    "/slow": _slow,
+    "/trickle": _trickle,
+    "/etag": _conditional,
+}
+for n in range(8):
+    ROUTES[f"/chain{n}"] = _reply(302, Location=f"/chain{n + 1}")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        ROUTES.get(self.path, _reply(404))(self)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """The client hanging up mid-body is what several tests do on purpose."""
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    server = _Server(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fetcher() -> Iterator[Fetcher]:
+    limits = FetchLimits(read_timeout=1.0, deadline=2.0, max_body_bytes=2 * 1024 * 1024)
+    client = Fetcher("news-ingest-test/1.0", limits)
+    yield client
+    client.close()
+
+
+def test_fetches_a_page(fetcher: Fetcher, base: str) -> None:
+    """A plain page comes back with its status, type and body."""
+    result = fetcher.fetch(f"{base}/ok", allow_private=True)
+    assert result.status == 200
+    assert result.content_type.startswith("text/html")
+    assert b"hello" in result.body
+
+
+def test_gzip_body_is_decoded(fetcher: Fetcher, base: str) -> None:
+    """Content-Encoding gzip is undone before the body is returned."""
+    assert fetcher.fetch(f"{base}/gz", allow_private=True).body == b"<p>zipped</p>"
+
+
+def test_compression_bomb_is_refused(fetcher: Fetcher, base: str) -> None:
+    """A small gzip body that expands past the limit raises TooLarge, not MemoryError."""
+    with pytest.raises(TooLarge):
+        fetcher.fetch(f"{base}/bomb", allow_private=True)
+
+
+def test_huge_body_is_refused(fetcher: Fetcher, base: str) -> None:
+    """A body over the size limit raises TooLarge."""
+    with pytest.raises(TooLarge):
+        fetcher.fetch(f"{base}/huge", allow_private=True)
+
+
+def test_redirect_loop_is_detected(fetcher: Fetcher, base: str) -> None:
+    """A→B→A raises TooManyRedirects naming the loop."""
+    with pytest.raises(TooManyRedirects, match="loop"):
+        fetcher.fetch(f"{base}/loop-a", allow_private=True)
+
+
+def test_long_redirect_chain_is_cut(fetcher: Fetcher, base: str) -> None:
+    """More than max_redirects hops raises TooManyRedirects."""
+    with pytest.raises(TooManyRedirects, match="more than"):
+        fetcher.fetch(f"{base}/chain0", allow_private=True)
+
+
+def test_redirect_is_followed_and_each_hop_checked(fetcher: Fetcher, base: str) -> None:
+    """Redirects are followed to the final URL, and every hop passes the hop check."""
+    seen: list[str] = []
+    result = fetcher.fetch(f"{base}/to-ok", allow_private=True, check_hop=seen.append)
+    assert result.final_url == f"{base}/ok"
+    assert seen == [f"{base}/to-ok", f"{base}/ok"]
+    assert result.redirects == (f"{base}/to-ok",)
+
+
+def test_429_carries_retry_after(fetcher: Fetcher, base: str) -> None:
+    """429 is retryable and keeps the server's Retry-After."""
+    with pytest.raises(UpstreamUnavailable) as info:
+        fetcher.fetch(f"{base}/429", allow_private=True)
+    assert info.value.retry_after == 7.0
+
+
+def test_503_is_retryable_and_404_is_final(fetcher: Fetcher, base: str) -> None:
+    """5xx is UpstreamUnavailable; 404 is HttpStatusError with the status."""
+    with pytest.raises(UpstreamUnavailable):
+        fetcher.fetch(f"{base}/503", allow_private=True)
+    with pytest.raises(HttpStatusError) as info:
+        fetcher.fetch(f"{base}/404", allow_private=True)
+    assert info.value.status == 404
+
+
+def test_images_are_not_fetched(fetcher: Fetcher, base: str) -> None:
+    """A non-HTML, non-feed content type raises UnsupportedContent."""
+    with pytest.raises(UnsupportedContent):
+        fetcher.fetch(f"{base}/png", allow_private=True)
+
+
+def test_slow_server_times_out(fetcher: Fetcher, base: str) -> None:
+    """No answer within the read timeout raises FetchTimeout."""
+    with pytest.raises(FetchTimeout):
+        fetcher.fetch(f"{base}/slow", allow_private=True)
+
+
+def test_trickling_server_hits_the_deadline(fetcher: Fetcher, base: str) -> None:
+    """A body that keeps coming slowly is cut at the overall deadline."""
+    with pytest.raises(FetchTimeout, match="longer than"):
+        fetcher.fetch(f"{base}/trickle", allow_private=True)
+
+
+def test_conditional_get_returns_not_modified(fetcher: Fetcher, base: str) -> None:
+    """With the ETag of the last fetch, an unchanged page answers 304 and no body."""
+    first = fetcher.fetch(f"{base}/etag", allow_private=True)
+    assert first.validators.etag == '"v1"'
+    second = fetcher.fetch(f"{base}/etag", allow_private=True, validators=first.validators)
+    assert second.not_modified
+    assert second.body == b""
+    third = fetcher.fetch(f"{base}/etag", allow_private=True, validators=Validators('"v0"'))
+    assert third.status == 200
+
+
+def test_private_addresses_are_blocked_by_default(fetcher: Fetcher, base: str) -> None:
+    """Loopback, private and link-local targets raise BlockedAddress unless allowed."""
+    for url in (f"{base}/ok", "http://10.1.2.3/", "http://169.254.169.254/latest/meta-data"):
+        with pytest.raises(BlockedAddress):
+            fetcher.fetch(url)
+
+
+def test_retry_after_accepts_seconds_and_dates() -> None:
+    """Retry-After is read as seconds or as an HTTP date, and clamped."""
+    assert parse_retry_after("12") == 12.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
+    assert parse_retry_after("99999") == 600.0
+    assert parse_retry_after("soon") is None

@@ -1,0 +1,52 @@
+"""URL normalisation, ids and domain scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.urls import in_domains, normalize_url, url_id
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTP://Example.COM:80/a/./b/../c", "http://example.com/a/c"),
+        ("https://example.com:443", "https://example.com/"),
+        ("https://example.com:8443/x", "https://example.com:8443/x"),
+        ("https://example.com/p?utm_source=x&b=2&a=1#frag", "https://example.com/p?a=1&b=2"),
+        ("https://example.com/p?fbclid=abc", "https://example.com/p"),
+        ("https://example.com/dir/", "https://example.com/dir/"),
+        ("https://bücher.example/straße", "https://xn--bcher-kva.example/stra%C3%9Fe"),
+        ("https://example.com/a%20b", "https://example.com/a%20b"),
+    ],
+)
+def test_normalize_url_gives_one_spelling(raw: str, expected: str) -> None:
+    """Spellings of one page normalise to the same URL."""
+    assert normalize_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "mailto:a@b.c", "javascript:void(0)", "ftp://x/y", "http://", "http://[::1"]
+)
+def test_normalize_url_rejects_non_web_urls(raw: str) -> None:
+    """Anything that is not an absolute http(s) URL yields None."""
+    assert normalize_url(raw) is None
+
+
+def test_normalize_url_resolves_against_base() -> None:
+    """Relative links resolve against the page they appear on."""
+    assert normalize_url("../b?x=1", base="https://e.com/a/c/d") == "https://e.com/a/b?x=1"
+
+
+def test_url_id_is_stable_across_spellings() -> None:
+    """The document id ignores fragments, tracking parameters and case of the host."""
+    assert url_id("https://E.com/a?utm_medium=x#top") == url_id("https://e.com/a")
+    assert url_id("https://e.com/a") != url_id("https://e.com/b")
+
+
+def test_in_domains_accepts_subdomains_only() -> None:
+    """A domain covers its subdomains, not look-alike hosts."""
+    assert in_domains("https://www.news.example/a", ["news.example"])
+    assert in_domains("https://news.example/a", ["news.example"])
+    assert not in_domains("https://badnews.example/a", ["news.example"])
+    assert not in_domains("https://news.example.evil.test/", ["news.example"])

@@ -1,0 +1,213 @@
+"""The Celery app: three queues routed by task-name prefix, late acks, and per-process resources."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+from celery import Celery, signals
+from kombu import Queue
+
+from workers.crawl import Crawler
+from workers.errors import ConfigError
+from workers.extract import SiteRules, load_site_rules
+from workers.fetch import Fetcher, FetchLimits
+from workers.frontier import Frontier
+from workers.index import SearchIndex, make_client
+from workers.logconfig import bind_task_context, configure_logging
+from workers.models import Source
+from workers.runs import Runs
+from workers.settings import CONFIG_DIR, Settings, get_settings
+from workers.sources import load_sources
+from workers.store import PageStore
+
+QUEUES = ("crawl", "parse", "index")
+
+
+def _celery_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "broker_url": settings.redis_url,
+        "broker_connection_retry_on_startup": True,
+        # visibility_timeout stays well above the longest countdown a task schedules
+        # (IngestTask.retry_backoff_max), so a delayed task is never delivered twice; it is
+        # also how long a message held by a worker that died stays invisible.
+        "broker_transport_options": {
+            "visibility_timeout": settings.visibility_timeout,
+            "socket_timeout": 10,
+            "socket_connect_timeout": 5,
+        },
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_queues": [Queue(name) for name in QUEUES],
+        "task_default_queue": "crawl",
+        "task_routes": {f"{name}.*": {"queue": name} for name in QUEUES},
+        "task_time_limit": 300,
+        "task_soft_time_limit": 240,
+        "worker_hijack_root_logger": False,
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+        "timezone": "UTC",
+        "enable_utc": True,
+    }
+
+
+app = Celery("workers")
+app.config_from_object(_celery_config(get_settings()))
+
+
+@signals.setup_logging.connect
+def _setup_logging(**_: Any) -> None:
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+
+
+@signals.task_prerun.connect
+def _bind_task(task_id: str | None = None, task: Any = None, **_: Any) -> None:
+    bind_task_context(task_id=task_id, task_name=getattr(task, "name", None))
+
+
+@app.on_after_configure.connect
+def _schedule_sources(sender: Celery, **_: Any) -> None:
+    """Beat crawls every configured source on its own interval."""
+    settings = get_settings()
+    try:
+        sources = load_sources(settings.sources_path)
+    except ConfigError:
+        # Workers and the CLI report a broken sources file when they use it; only beat
+        # (which has nothing else to do) must refuse to start.
+        if _is_beat():
+            raise
+        return
+    for source in sources.values():
+        sender.add_periodic_task(
+            float(source.interval),
+            sender.signature("crawl.discover", kwargs={"source": source.name}),
+            name=f"crawl {source.name}",
+        )
+
+
+def _is_beat() -> bool:
+    import sys  # noqa: PLC0415 -- only needed for this one check
+
+    return "beat" in sys.argv
+
+
+class SourceCatalog:
+    """sources.yaml, re-read when the file changes, so a new source needs no restart."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._mtime = -1.0
+        self._sources: dict[str, Source] = {}
+        self._lock = threading.Lock()
+
+    def all(self) -> dict[str, Source]:
+        with self._lock:
+            try:
+                mtime = self.path.stat().st_mtime
+            except OSError as exc:
+                raise ConfigError(f"cannot read sources file {self.path}: {exc}") from exc
+            if mtime != self._mtime:
+                self._sources = load_sources(self.path)
+                self._mtime = mtime
+            return self._sources
+
+    def get(self, name: str) -> Source:
+        sources = self.all()
+        if name not in sources:
+            known = ", ".join(sorted(sources)) or "none"
+            raise ConfigError(f"unknown source {name!r} (configured: {known})")
+        return sources[name]
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Clients and stage objects a worker process builds once and shares across tasks."""
+
+    settings: Settings
+    redis: redis.Redis
+    store: PageStore
+    frontier: Frontier
+    runs: Runs
+    index: SearchIndex
+    crawler: Crawler
+    sources: SourceCatalog
+    rules: SiteRules | None
+
+
+_resources: Resources | None = None
+_resources_lock = threading.Lock()
+
+
+def build_resources(settings: Settings) -> Resources:
+    client = redis.Redis.from_url(
+        settings.redis_url,
+        socket_timeout=10,
+        socket_connect_timeout=5,
+        health_check_interval=30,
+        retry_on_timeout=True,
+    )
+    store = PageStore(client, settings.page_ttl)
+    frontier = Frontier(client)
+    es = make_client(
+        settings.elasticsearch_url,
+        api_key=_secret(settings.elasticsearch_api_key),
+        username=settings.elasticsearch_username,
+        password=_secret(settings.elasticsearch_password),
+        timeout=settings.elasticsearch_timeout,
+    )
+    fetcher = Fetcher(
+        settings.user_agent,
+        FetchLimits(
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            deadline=settings.fetch_deadline,
+            max_body_bytes=settings.max_body_bytes,
+            max_redirects=settings.max_redirects,
+        ),
+    )
+    rules = load_site_rules(settings.site_rules_path) if settings.site_rules_path.exists() else None
+    return Resources(
+        settings=settings,
+        redis=client,
+        store=store,
+        frontier=frontier,
+        runs=Runs(client),
+        index=SearchIndex(es, settings.index_prefix, CONFIG_DIR / "elasticsearch"),
+        crawler=Crawler(fetcher, frontier, store, settings.user_agent),
+        sources=SourceCatalog(settings.sources_path),
+        rules=rules,
+    )
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def resources() -> Resources:
+    """This process's resources, built on first use (after fork, never before)."""
+    global _resources  # noqa: PLW0603 -- one set of clients per process
+    if _resources is None:
+        with _resources_lock:
+            if _resources is None:
+                _resources = build_resources(get_settings())
+    return _resources
+
+
+@signals.worker_process_init.connect
+def _reset_after_fork(**_: Any) -> None:
+    """A forked pool process must not reuse its parent's sockets."""
+    global _resources  # noqa: PLW0603 -- see resources()
+    _resources = None
+
+
+# Register the tasks with the app (imported last: tasks.py imports `app` from here).
+import workers.tasks  # noqa: E402, F401

@@ -1,0 +1,61 @@
+"""The parse stage as a plain function: a stored page in, index actions and links out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workers.extract import PageExtraction, SiteRules, extract
+from workers.extract.encoding import decode_html
+from workers.extract.feeds import FeedError, parse_feed, sniff_feed
+from workers.index import Action, article_action, teaser_action
+from workers.store import StoredPage
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """What one page yields: documents to index and URLs for the frontier."""
+
+    kind: str
+    actions: list[Action] = field(default_factory=list)
+    # Links to crawl one level deeper.
+    links: list[str] = field(default_factory=list)
+    # Links that do not cost depth: child sitemaps of a sitemap index.
+    same_depth_links: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+
+def parse_stored_page(page: StoredPage, source: str, rules: SiteRules | None = None) -> ParseResult:
+    """Turn a stored page into index actions and links; feeds and sitemaps yield links only.
+
+    Raises FeedError for XML that claims to be a feed but cannot be read.
+    """
+    feed_kind = sniff_feed(page.content_type, page.body)
+    if feed_kind is not None:
+        feed = parse_feed(page.body, page.url)
+        return ParseResult(
+            kind=feed.kind,
+            links=[entry.url for entry in feed.entries],
+            same_depth_links=list(feed.sitemaps),
+        )
+    html = decode_html(page.body, page.content_type)
+    extraction = extract(html, page.url, rules)
+    return ParseResult(
+        kind=extraction.kind,
+        actions=extraction_actions(extraction, source, page.key),
+        links=extraction.links,
+        reason=extraction.reason,
+    )
+
+
+def extraction_actions(
+    extraction: PageExtraction, source: str, content_key: str | None
+) -> list[Action]:
+    """The index operations for one page: its article (if any) and every teaser on it."""
+    actions = []
+    if extraction.article is not None:
+        actions.append(article_action(extraction.article, source, content_key))
+    actions.extend(teaser_action(teaser, source) for teaser in extraction.teasers)
+    return actions
+
+
+__all__ = ["FeedError", "ParseResult", "extraction_actions", "parse_stored_page"]

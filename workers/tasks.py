@@ -1,0 +1,330 @@
+"""Thin task wrappers: arguments, retry policy, log context, run bookkeeping, the next hop."""
+
+from __future__ import annotations
+
+import random
+import time
+import traceback
+from typing import Any, NoReturn
+
+import structlog
+from celery import Task
+
+from workers.app import app, resources
+from workers.crawl import Busy, Outcome, followable
+from workers.errors import ExtractionError, IngestError, Retryable
+from workers.index import Action
+from workers.parse import FeedError, parse_stored_page
+from workers.runs import child_task_id, new_run_id
+
+log = structlog.get_logger(__name__)
+
+# Per-URL fetch state outlives many recrawl intervals so conditional GETs keep working.
+URL_STATE_TTL = 90 * 24 * 3600
+
+
+class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type information
+    """Base for every task: late acks, bounded retries with backoff, dead letters.
+
+    Retries are counted in the task's own `attempt` argument, not Celery's retry counter,
+    because waiting for a host's politeness slot also goes through `retry` and must not
+    use up the failure budget.
+    """
+
+    acks_late = True
+    reject_on_worker_lost = True
+    max_attempts = 8
+    retry_backoff = 2.0
+    retry_backoff_max = 300.0
+    retry_jitter = True
+
+    def backoff(self, attempt: int, hint: float | None = None) -> float:
+        """Seconds before retry number `attempt + 1`: exponential, capped, jittered."""
+        delay = min(self.retry_backoff * 2**attempt, self.retry_backoff_max)
+        if self.retry_jitter:
+            delay = random.uniform(delay / 2, delay)
+        if hint is not None:
+            delay = max(delay, hint)
+        return float(min(delay, self.retry_backoff_max))
+
+    def retry_later(self, exc: Retryable) -> NoReturn:
+        """Retry with backoff, or give up (raise) once the attempts are used up."""
+        attempt = int(self.request.kwargs.get("attempt", 0))
+        if attempt + 1 >= self.max_attempts:
+            raise exc
+        countdown = self.backoff(attempt, exc.retry_after)
+        log.warning(
+            "task_retry",
+            error=str(exc),
+            error_type=type(exc).__name__,
+            attempt=attempt + 1,
+            countdown=round(countdown, 2),
+        )
+        raise self.retry(
+            kwargs={**self.request.kwargs, "attempt": attempt + 1},
+            countdown=countdown,
+            max_retries=self.request.retries + 1,
+            exc=exc,
+        )
+
+    def come_back(self, seconds: float, **changes: Any) -> NoReturn:
+        """Run again in `seconds` (a politeness wait, not a failure)."""
+        raise self.retry(
+            kwargs={**self.request.kwargs, **changes},
+            countdown=min(max(seconds, 0.0), self.retry_backoff_max),
+            max_retries=self.request.retries + 1,
+        )
+
+    def on_success(self, retval: Any, task_id: str, args: Any, kwargs: dict[str, Any]) -> None:
+        run_id = kwargs.get("run_id")
+        if run_id:
+            resources().runs.close_task(run_id, task_id)
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: dict[str, Any], einfo: Any
+    ) -> None:
+        """The task failed for good: keep it as a dead letter, count it, close it."""
+        runs = resources().runs
+        log.error(
+            "task_dead_lettered",
+            error=str(exc),
+            error_type=type(exc).__name__,
+            attempts=int(kwargs.get("attempt", 0)) + 1,
+        )
+        runs.dead_letter(
+            {
+                "task": self.name,
+                "task_id": task_id,
+                "kwargs": {**kwargs, "attempt": 0},
+                "error": f"{type(exc).__name__}: {exc}",
+                "traceback": "".join(traceback.format_exception(exc))[-2000:],
+                "failed_at": time.time(),
+            }
+        )
+        run_id = kwargs.get("run_id")
+        if run_id:
+            runs.record_error(
+                run_id, str(kwargs.get("url") or kwargs.get("page_url") or ""), str(exc)
+            )
+            runs.close_task(run_id, task_id)
+
+
+def _bind(**values: Any) -> None:
+    structlog.contextvars.bind_contextvars(**{k: v for k, v in values.items() if v is not None})
+
+
+def _drop(run_id: str | None, url: str, exc: IngestError) -> None:
+    """A final, expected failure: log it once, count it in the run, move on."""
+    log.warning("page_dropped", error=exc.message, error_type=type(exc).__name__)
+    if run_id:
+        resources().runs.record_error(run_id, url, f"{type(exc).__name__}: {exc.message}")
+
+
+def send_fetch(
+    run_id: str | None,
+    parent_id: str,
+    url: str,
+    source: str,
+    depth: int,
+    max_pages: int,
+    *,
+    seed: bool = False,
+) -> bool:
+    """Hand a URL to the frontier; send its fetch task if this run has not seen it yet."""
+    if run_id is None:
+        fetch.apply_async(kwargs={"url": url, "source": source, "depth": depth, "seed": seed})
+        return True
+    task_id = child_task_id(run_id, "fetch", url)
+    if not resources().runs.admit_url(run_id, url, task_id, parent_id, max_pages):
+        return False
+    fetch.apply_async(
+        kwargs={"url": url, "source": source, "depth": depth, "run_id": run_id, "seed": seed},
+        task_id=task_id,
+    )
+    return True
+
+
+def _send_hop(task: Task, run_id: str | None, stage: str, key: str, **kwargs: Any) -> None:
+    """Send the next stage's task, registered with the run first so `--wait` waits for it."""
+    task_id = child_task_id(run_id or new_run_id(), stage, key)
+    if run_id:
+        resources().runs.open_task(run_id, task_id)
+    task.apply_async(kwargs={**kwargs, "run_id": run_id}, task_id=task_id)
+
+
+@app.task(base=IngestTask, bind=True, name="crawl.discover")
+def discover(self: IngestTask, *, source: str, run_id: str | None = None, attempt: int = 0) -> str:
+    """Start a crawl run of one source: send every seed (start page, feed, sitemap)."""
+    res = resources()
+    _bind(source=source)
+    try:
+        src = res.sources.get(source)
+    except IngestError as exc:
+        log.error("source_unusable", error=str(exc))
+        return run_id or ""
+    if run_id is None:  # a scheduled run (beat): this task starts it
+        run_id = new_run_id()
+        res.runs.start(run_id, source, None)
+    _bind(run_id=run_id)
+    sent = sum(
+        send_fetch(run_id, self.request.id, url, source, 0, src.max_pages, seed=True)
+        for url in src.seeds
+    )
+    log.info("crawl_started", seeds=sent)
+    return run_id
+
+
+@app.task(base=IngestTask, bind=True, name="crawl.fetch")
+def fetch(
+    self: IngestTask,
+    *,
+    url: str,
+    source: str,
+    depth: int = 0,
+    run_id: str | None = None,
+    seed: bool = False,
+    slot_reserved: bool = False,
+    attempt: int = 0,
+) -> None:
+    """Fetch one URL politely and store the body; a changed page goes on to parse."""
+    res = resources()
+    _bind(url=url, source=source, run_id=run_id, depth=depth)
+    try:
+        src = res.sources.get(source)
+        result = res.crawler.crawl(url, src, seed=seed, slot_reserved=slot_reserved)
+    except Retryable as exc:
+        self.retry_later(exc)
+    except IngestError as exc:
+        _drop(run_id, url, exc)
+        return
+    if isinstance(result, Busy):
+        jitter = 0.0 if result.reserved else random.uniform(0, max(src.delay, 1.0))
+        self.come_back(result.wait + jitter, slot_reserved=result.reserved)
+    if result.outcome is not Outcome.FETCHED:
+        log.info("page_skipped", outcome=result.outcome.value)
+        if run_id and result.outcome is Outcome.UNCHANGED:
+            res.runs.record(run_id, "unchanged", url)
+        return
+    log.info("page_fetched", final_url=result.final_url, page_key=result.page_key)
+    if run_id:
+        res.runs.record(run_id, "fetched", url)
+    _send_hop(
+        parse_page,
+        run_id,
+        "parse",
+        f"{url}|{result.page_key}",
+        page_key=result.page_key,
+        url=result.final_url,
+        requested_url=url,
+        source=source,
+        depth=depth,
+        etag=result.etag,
+        last_modified=result.last_modified,
+    )
+
+
+@app.task(base=IngestTask, bind=True, name="parse.page")
+def parse_page(
+    self: IngestTask,
+    *,
+    page_key: str,
+    url: str,
+    source: str,
+    requested_url: str | None = None,
+    depth: int = 0,
+    run_id: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    attempt: int = 0,
+) -> None:
+    """Extract a stored page; send its documents to index and its links to the frontier."""
+    res = resources()
+    _bind(url=url, source=source, run_id=run_id, depth=depth)
+    try:
+        page = res.store.get(page_key)
+        if page is None:
+            raise ExtractionError("page body expired from the store before parsing", url)
+        result = parse_stored_page(page, source, res.rules)
+    except Retryable as exc:
+        self.retry_later(exc)
+    except (IngestError, FeedError) as exc:
+        error = exc if isinstance(exc, IngestError) else ExtractionError(str(exc), url)
+        _drop(run_id, url, error)
+        return
+    log.info(
+        "page_parsed",
+        kind=result.kind,
+        documents=len(result.actions),
+        links=len(result.links),
+        reason=result.reason,
+    )
+    if result.actions:
+        _send_hop(
+            index_documents,
+            run_id,
+            "index",
+            f"{url}|{page_key}",
+            actions=[action.to_json() for action in result.actions],
+            page_url=url,
+        )
+    src = res.sources.get(source)
+    followed = 0
+    if depth < src.max_depth:
+        for link in result.links:
+            if followable(link, src):
+                followed += send_fetch(
+                    run_id, self.request.id, link, source, depth + 1, src.max_pages
+                )
+    for link in result.same_depth_links:
+        if followable(link, src):
+            followed += send_fetch(run_id, self.request.id, link, source, depth, src.max_pages)
+    if followed:
+        log.info("links_queued", count=followed)
+    # Remember the content only now: a page that failed to parse is parsed again next time.
+    res.frontier.record_fetch(
+        requested_url or url,
+        etag=etag,
+        last_modified=last_modified,
+        content_key=page_key,
+        ttl=URL_STATE_TTL,
+    )
+
+
+@app.task(base=IngestTask, bind=True, name="index.bulk")
+def index_documents(
+    self: IngestTask,
+    *,
+    actions: list[dict[str, Any]],
+    page_url: str = "",
+    run_id: str | None = None,
+    attempt: int = 0,
+) -> None:
+    """Write a page's documents to Elasticsearch in one bulk request."""
+    res = resources()
+    _bind(url=page_url, run_id=run_id)
+    try:
+        outcome = res.index.bulk([Action.from_json(action) for action in actions])
+    except Retryable as exc:
+        self.retry_later(exc)
+    for kind, doc_id, reason in outcome.rejected:
+        log.error("document_rejected", kind=kind, doc_id=doc_id, reason=reason)
+        if run_id:
+            res.runs.record_error(run_id, f"{page_url}#{doc_id}", f"DocumentRejected: {reason}")
+    if run_id:
+        res.runs.record(run_id, "articles", *(i for k, i in outcome.written if k == "articles"))
+        res.runs.record(run_id, "teasers", *(i for k, i in outcome.written if k == "teasers"))
+    log.info("documents_indexed", written=len(outcome.written), rejected=len(outcome.rejected))
+
+
+def start_crawl(source: str) -> str:
+    """Enqueue a crawl of one source now; returns the run id to follow it with."""
+    res = resources()
+    res.sources.get(source)  # fail fast on an unknown source, before anything is queued
+    run_id = new_run_id()
+    task_id = child_task_id(run_id, "discover", source)
+    res.runs.start(run_id, source, task_id)
+    discover.apply_async(kwargs={"source": source, "run_id": run_id}, task_id=task_id)
+    return run_id
+
+
+__all__ = ["discover", "fetch", "index_documents", "parse_page", "start_crawl"]
