@@ -3,6 +3,7 @@ real Celery worker processes for the three queues, and local news sites over HTT
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -82,20 +83,16 @@ class TcpProxy:
             pass
         finally:
             for sock in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     sock.close()
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         """Refuse new connections and drop the open ones."""
         self.open = False
         with self._lock:
             for sock in self._conns:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
             self._conns.clear()
 
     def restore(self) -> None:
@@ -139,7 +136,9 @@ class Stack:
 
     # CLI --------------------------------------------------------------------------------
 
-    def ingest(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def ingest(
+        self, *args: str, check: bool = True, timeout: float = 300
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [str(BIN / "ingest"), *args],
             env=self.env,
@@ -183,10 +182,20 @@ class Stack:
         log = (self.log_dir / f"worker-{queue}.log").open("ab")
         process = subprocess.Popen(
             [
-                str(BIN / "celery"), "-A", "workers.app", "worker", "-Q", queue, *args,
-                "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
-                "--without-mingle", "--without-gossip", "-l", "INFO",
-            ],  # fmt: skip
+                str(BIN / "celery"),
+                "-A",
+                "workers.app",
+                "worker",
+                "-Q",
+                queue,
+                *args,
+                "-n",
+                f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+                "--without-mingle",
+                "--without-gossip",
+                "-l",
+                "INFO",
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

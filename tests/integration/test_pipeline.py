@@ -13,7 +13,9 @@ from .conftest import Stack
 pytestmark = pytest.mark.integration
 
 
-def test_crawl_then_search_finds_every_article(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
+def test_crawl_then_search_finds_every_article(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
     """`ingest crawl --wait` indexes all five stories; each is found by a phrase of its body."""
     site, base = news_site
     source = stack.add_source("skeleton", base)

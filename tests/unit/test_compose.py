@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import elasticsearch
 import pytest
 import yaml
 
@@ -47,8 +48,6 @@ def test_redis_keeps_an_append_only_file(compose: dict[str, Any]) -> None:
 
 def test_elasticsearch_is_single_node_and_matches_the_client(compose: dict[str, Any]) -> None:
     """Elasticsearch is single-node and of the major version the Python client speaks."""
-    import elasticsearch
-
     es = compose["services"]["elasticsearch"]
     assert es["environment"]["discovery.type"] == "single-node"
     image_version = es["image"].rsplit(":", 1)[1]
