@@ -41,6 +41,8 @@ class Article:
     word_count: int = 0
     # field name -> where its value came from ("json-ld", "microdata", "meta", "dom", "rule")
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    # Datetime fields whose source gave no UTC offset, so UTC was assumed.
+    assumed_utc: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _jsonable(asdict(self))

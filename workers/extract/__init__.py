@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from workers.extract.core import extract
+from workers.extract.rules import SiteRule, SiteRules, load_site_rules, parse_site_rules
 from workers.models import Article, Image, PageExtraction, Teaser
 
-__all__ = ["Article", "Image", "PageExtraction", "Teaser", "extract"]
-
-
-def extract(html: str, url: str) -> PageExtraction:
-    """Extract the article, teasers and links of one page.
-
-    Placeholder until the extraction core lands: reports the page as unextracted.
-    """
-    return PageExtraction(kind="other", url=url, reason="extractor not implemented")
+__all__ = [
+    "Article",
+    "Image",
+    "PageExtraction",
+    "SiteRule",
+    "SiteRules",
+    "Teaser",
+    "extract",
+    "load_site_rules",
+    "parse_site_rules",
+]

@@ -1,0 +1,199 @@
+"""Author names: byline clean-up, splitting, role and agency recognition."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from workers.extract.text import clean_space
+
+# Canonical agency name -> spellings seen in bylines and credit lines (compared case-folded).
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "AP": ("ap", "associated press", "the associated press", "a.p."),
+    "Reuters": ("reuters", "thomson reuters"),
+    "AFP": ("afp", "agence france-presse", "agence france presse", "agence france press"),
+    "dpa": ("dpa", "deutsche presse-agentur", "deutsche presse agentur", "dpa-afx"),
+    "PTI": ("pti", "press trust of india"),
+    "IANS": ("ians", "indo-asian news service"),
+    "ANI": ("ani", "asian news international"),
+    "UNI": ("uni", "united news of india"),
+    "EFE": ("efe", "agencia efe"),
+    "ANSA": ("ansa",),
+    "Kyodo": ("kyodo", "kyodo news"),
+    "Xinhua": ("xinhua", "xinhua news agency", "新华社"),
+    "Yonhap": ("yonhap", "yonhap news agency", "연합뉴스"),
+    "TASS": ("tass", "тасс", "итар-тасс"),
+    "RIA Novosti": ("ria novosti", "риа новости"),
+    "Interfax": ("interfax", "интерфакс"),
+    "APA": ("apa", "austria presse agentur"),
+    "KNA": ("kna",),
+    "epd": ("epd",),
+    "SID": ("sid", "sport-informations-dienst"),
+    "AAP": ("aap", "australian associated press"),
+    "The Canadian Press": ("the canadian press", "canadian press"),
+    "PA": ("pa", "pa media", "press association", "pa wire"),
+    "Bloomberg": ("bloomberg", "bloomberg news"),
+    "UPI": ("upi", "united press international"),
+    "Anadolu": ("anadolu", "anadolu agency", "anadolu ajansı"),
+    "Europa Press": ("europa press",),
+    "Lusa": ("lusa",),
+    "Belga": ("belga",),
+    "ANP": ("anp",),
+    "NTB": ("ntb",),
+    "TT": ("tt", "tt nyhetsbyrån"),
+    "Ritzau": ("ritzau",),
+    "dts": ("dts", "dts nachrichtenagentur"),
+    "Bernama": ("bernama",),
+    "Antara": ("antara",),
+    "Keystone-SDA": ("sda", "keystone-sda"),
+}
+_AGENCY_BY_ALIAS = {alias: name for name, aliases in AGENCIES.items() for alias in aliases}
+# Aliases safe to recognise inside running text, e.g. a trailing "(PTI)".
+_AGENCY_PATTERN = "|".join(
+    sorted((re.escape(alias) for alias in _AGENCY_BY_ALIAS), key=len, reverse=True)
+)
+
+_PREFIX = re.compile(
+    r"^(?:(?:written|reported|reporting|story|text|words|photos?|edited)\s+by|by|from|von|vom|"
+    r"par|por|door|av|af|ved|texto|text|autor(?:in)?|autore|author|auteur|auteure|"
+    r"reportage|reporter|escrito por|publicado por|pubblicato da|geschrieben von|"
+    r"eine analyse von|ein kommentar von|ein interview von|analyse von|kommentar von)"
+    r"(?:\s*[:\-\u2013\u2014]\s*|\s+)",
+    re.IGNORECASE,
+)
+_LOWER_PREFIX = re.compile(r"^(?:di|de|da|dal|della|av|af|van)\s+(?=[A-Z\u00c0-\u024f])")
+_ROLE_WORDS = re.compile(
+    r"\b(?:correspondents?|editors?|reporters?|writers?|journalists?|staff|contributors?|"
+    r"contributing|columnists?|analysts?|photographers?|producers?|anchors?|presenters?|"
+    r"critic|intern|fellow|chief|senior|deputy|managing|bureau|desk|team|editorial|"
+    r"redakteur(?:in)?|korrespondent(?:in)?|reporterin|autorin|journalistin|volontär(?:in)?|"
+    r"mitarbeiter(?:in)?|rédacteur|rédactrice|journaliste|envoyée?|correspondante?|"
+    r"corresponsal|redactora?|periodista|inviat[oa]|giornalista|redattore|"
+    r"updated|published|posted|min read|minutes? read|read time|lesezeit|photo|photos|"
+    r"video|illustration|graphics?|edited|follow|email|twitter|contact|more articles|"
+    r"articles by|all articles|view profile|profile|opinion|guest|specialist|professor|"
+    r"director|president|founder|ceo|head of|lead|manager)\b",
+    re.IGNORECASE,
+)
+_ROLE_SUFFIX_CJK = re.compile(
+    r"\s*(?:기자|특파원|논설위원|선임기자|記者|特派員|編集委員|論説委員|记者|通讯员)\s*$"
+)
+_IN_PLACE = re.compile(
+    r"\s+(?:in|aus|en|à|em|from|reporting from)\s+[A-Z][\w\-'.]+(?:\s+[A-Z][\w\-'.]+)?\s*$"
+)
+_SPLIT = re.compile(
+    r"\s*(?:[;|/,\u3001\u00b7\u2022+]|\s(?:and|und|et|y|e|og|och|en|i|ve|și|és|a|with|mit|"
+    r"avec|con|com|met|med)\s|&|\u0648\s)\s*",
+    re.IGNORECASE,
+)
+_NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|[!?=<>{}\[\]#*]")
+_EMAIL = re.compile(r"\S+@\S+")
+_PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+_DATE_TAIL = re.compile(
+    r"\s*(?:[|,\u2013\u2014-]\s*)?(?:updated|published|posted|aktualisiert|veröffentlicht|"
+    r"mis à jour|publié|actualizado|publicado)\b.*$",
+    re.IGNORECASE,
+)
+_MAX_NAME_CHARS = 60
+_MAX_NAME_WORDS = 6
+
+
+def agency_name(text: str) -> str | None:
+    """Canonical agency for a name such as 'The Associated Press' or 'dpa', else None."""
+    key = clean_space(text).casefold().strip(" .,;:()[]-\u2013\u2014")
+    key = re.sub(r"^(?:with|mit|avec|con|com|via|source|quelle|fuente|fonte)\s*:?\s+", "", key)
+    return _AGENCY_BY_ALIAS.get(key)
+
+
+def split_byline(text: str) -> list[str]:
+    """Split a byline into candidate names, dropping prefixes, roles, places and e-mails."""
+    text = clean_space(_EMAIL.sub(" ", text))
+    text = _DATE_TAIL.sub("", text)
+    text = _PREFIX.sub("", text, count=1)
+    text = _LOWER_PREFIX.sub("", text, count=1)
+    names: list[str] = []
+    for raw in _SPLIT.split(text):
+        piece = _PREFIX.sub("", clean_space(_PARENS.sub(" ", raw)), count=1)
+        piece = _IN_PLACE.sub("", _ROLE_SUFFIX_CJK.sub("", piece))
+        piece = piece.strip(" .,:;-\u2013\u2014'\"\u201c\u201d")
+        if piece:
+            names.append(piece)
+    return names
+
+
+def is_plausible_name(name: str) -> bool:
+    """True when a string could be a person's (or a desk's) name rather than furniture."""
+    if not name or len(name) > _MAX_NAME_CHARS or len(name) < 2:
+        return False
+    if _NOT_NAME.search(name) or _ROLE_WORDS.search(name):
+        return False
+    words = name.split()
+    if len(words) > _MAX_NAME_WORDS:
+        return False
+    return any(unicodedata.category(ch).startswith("L") for ch in name)
+
+
+def clean_names(raw: list[str]) -> tuple[list[str], str | None]:
+    """Person names and the first agency found among raw author strings."""
+    names: list[str] = []
+    seen: set[str] = set()
+    agency: str | None = None
+    for item in raw:
+        whole = agency_name(item)
+        if whole:
+            agency = agency or whole
+            continue
+        for name in split_byline(item):
+            found = agency_name(name)
+            if found:
+                agency = agency or found
+                continue
+            if not is_plausible_name(name):
+                continue
+            key = name.casefold()
+            if key not in seen:
+                seen.add(key)
+                names.append(name)
+    return names, agency
+
+
+# A paragraph that only credits agencies: "(PTI)", "AFP/Reuters", "With AFP", "— dpa".
+_CREDIT_LINE = re.compile(
+    r"^[\s(\[\u2013\u2014-]*(?:(?:with|mit|avec|con|com|source|quelle|fuente|fonte|"
+    r"material from|mit material von|with inputs from|inputs from)\s*:?\s*)?"
+    r"((?:" + _AGENCY_PATTERN + r")(?:\s*(?:[/,&+]|and|und|et|y)\s*(?:" + _AGENCY_PATTERN + r"))*)"
+    r"[\s)\].]*$",
+    re.IGNORECASE,
+)
+# A credit glued to the end of the last paragraph: "... the official said. (PTI)".
+_CREDIT_SUFFIX = re.compile(
+    r"\s*[(\[]\s*((?:"
+    + _AGENCY_PATTERN
+    + r")(?:\s*(?:[/,&]|with|mit)\s*(?:"
+    + _AGENCY_PATTERN
+    + r"))*)\s*[)\]]\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def credit_line_agency(paragraph: str) -> str | None:
+    """The agency a standalone credit paragraph names, else None."""
+    if len(paragraph) > 80:
+        return None
+    match = _CREDIT_LINE.match(paragraph)
+    if match is None:
+        return None
+    first = re.split(r"\s*(?:[/,&+]|\band\b|\bund\b|\bet\b|\by\b)\s*", match.group(1))[0]
+    return agency_name(first)
+
+
+def strip_credit_suffix(paragraph: str) -> tuple[str, str | None]:
+    """Remove a trailing '(AGENCY)' credit from a paragraph; returns the text and the agency."""
+    match = _CREDIT_SUFFIX.search(paragraph)
+    if match is None or match.start() == 0:
+        return paragraph, None
+    first = re.split(r"\s*(?:[/,&]|with|mit)\s*", match.group(1))[0]
+    agency = agency_name(first)
+    if agency is None:
+        return paragraph, None
+    return paragraph[: match.start()].rstrip(), agency

@@ -1,0 +1,582 @@
+"""The extract() pipeline: parse once, read structured data, find the body, assemble records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bs4 import BeautifulSoup, Tag
+
+from workers.extract import authors as author_rules
+from workers.extract.body import BodyResult, choose_container, excluded_nodes, select_blocks
+from workers.extract.dates import ParsedDate, parse_printed, parse_structured
+from workers.extract.dom import Block, Page, walk
+from workers.extract.language import normalise_language
+from workers.extract.metadata import Structured, Value, read_structured
+from workers.extract.patterns import BYLINE, CAPTION, SUBTITLE_HINT
+from workers.extract.rules import SiteRule, SiteRules
+from workers.extract.teasers import find_teasers
+from workers.extract.text import clean_space, fold, word_count
+from workers.models import Article, Image, PageExtraction, Provenance, Teaser
+from workers.urls import normalize_url
+
+# An article needs at least this many words of body (fewer with structured evidence).
+MIN_ARTICLE_WORDS = 60
+MIN_DECLARED_ARTICLE_WORDS = 25
+MIN_LISTING_TEASERS = 3
+_TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014\-:\u00b7\u2022/]\s+|\s*[|\u00bb\u00ab]\s*")
+_BYLINE_START = re.compile(
+    r"^(?:by|von|par|por|door|av|af|di|de|texto|text|autor|written by|reported by)[:\s]",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the field pickers share: the tree, the walk, structured data, the chosen body."""
+
+    soup: BeautifulSoup
+    page: Page
+    structured: Structured
+    body: BodyResult
+    excluded: list[bool]
+    rule: SiteRule | None
+
+
+@dataclass(slots=True)
+class _Found:
+    """A chosen field value with its provenance."""
+
+    value: str
+    source: Provenance
+
+
+def extract(html: str, url: str, rules: SiteRules | None = None) -> PageExtraction:
+    """Extract the article, teasers and links of one page (pure: no I/O, no settings)."""
+    if not html or not html.strip():
+        return PageExtraction(kind="other", url=url, reason="empty document")
+    soup = BeautifulSoup(html, "lxml")
+    scan = find_teasers(soup, url)
+    rule = rules.for_url(url) if rules is not None else None
+    removed = _removed_ids(soup, rule)
+    page = walk(soup, removed, {id(block) for block in scan.blocks})
+    links = _links(page.hrefs, url)
+    teasers = list(scan.teasers)
+    if not page.nodes or not page.blocks:
+        return _not_article(url, teasers, links, "no text")
+    structured = read_structured(page, url)
+    article = _article(soup, page, structured, url, rule)
+    if article is not None and _is_article(article, structured):
+        return PageExtraction(
+            kind="article", url=url, article=article, teasers=teasers, links=links
+        )
+    return _not_article(url, teasers, links, "no main content")
+
+
+def _not_article(url: str, teasers: list[Teaser], links: list[str], reason: str) -> PageExtraction:
+    if len(teasers) >= MIN_LISTING_TEASERS:
+        return PageExtraction(kind="listing", url=url, teasers=teasers, links=links)
+    return PageExtraction(kind="other", url=url, teasers=teasers, links=links, reason=reason)
+
+
+def _is_article(article: Article, structured: Structured) -> bool:
+    if article.word_count >= MIN_ARTICLE_WORDS:
+        return True
+    return structured.declares_article and article.word_count >= MIN_DECLARED_ARTICLE_WORDS
+
+
+def _removed_ids(soup: BeautifulSoup, rule: SiteRule | None) -> set[int]:
+    if rule is None or not rule.remove:
+        return set()
+    return {id(tag) for selector in rule.remove for tag in soup.select(selector)}
+
+
+@lru_cache(maxsize=65536)
+def _absolute_link(href: str) -> str | None:
+    return normalize_url(href)
+
+
+def _links(hrefs: list[str], page_url: str) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    raw_seen: set[str] = set()
+    for raw in hrefs:
+        href = raw.strip()
+        if not href or href in raw_seen or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        raw_seen.add(href)
+        if href.startswith(("http://", "https://")):
+            link = _absolute_link(href)
+        else:
+            link = normalize_url(href, page_url)
+        if link and link not in seen:
+            seen.add(link)
+            out.append(link)
+    return out
+
+
+def _article(
+    soup: BeautifulSoup,
+    page: Page,
+    structured: Structured,
+    url: str,
+    rule: SiteRule | None,
+) -> Article | None:
+    provenance: dict[str, Provenance] = {}
+    excluded = excluded_nodes(page)
+    title = _rule_text(soup, page, rule.title if rule else None) or _title(
+        page, structured, excluded
+    )
+    body = _rule_body(soup, page, rule, excluded, title.value if title else None)
+    if body is None:
+        container = choose_container(page, excluded)
+        if container is None:
+            return None
+        body = select_blocks(page, container, excluded, title.value if title else None)
+        body_source: Provenance = "dom"
+    else:
+        body_source = "rule"
+    subtitle = _rule_text(soup, page, rule.subtitle if rule else None) or _subtitle(
+        page, structured, body, excluded, title.value if title else None
+    )
+    paragraphs = [block.text for block in body.blocks]
+    if subtitle and paragraphs and fold(paragraphs[0]) == fold(subtitle.value):
+        paragraphs.pop(0)
+    paragraphs, credit_agency = _strip_credits(paragraphs)
+    paragraphs = _dedupe(paragraphs)
+    text = "\n\n".join(paragraphs)
+    if title:
+        provenance["title"] = title.source
+    if subtitle:
+        provenance["subtitle"] = subtitle.source
+    if text:
+        provenance["body"] = body_source
+    context = _Context(soup, page, structured, body, excluded, rule)
+    names, agency, author_source = _authors(context)
+    if names:
+        provenance["authors"] = author_source
+    agency = agency or credit_agency or _publisher_agency(structured)
+    if agency:
+        provenance["agency"] = author_source if agency != credit_agency else "dom"
+    published, published_source = _published(context)
+    updated = _first_date(structured.modified)
+    assumed: list[str] = []
+    if published:
+        provenance["published_at"] = published_source
+        if published.assumed_utc:
+            assumed.append("published_at")
+    if updated:
+        provenance["updated_at"] = updated[1]
+        if updated[0].assumed_utc:
+            assumed.append("updated_at")
+    language = _language(page, structured)
+    if language:
+        provenance["language"] = language.source
+    image = _image(soup, page, structured, body, url, rule)
+    if image:
+        provenance["image"] = image[1]
+    canonical = _canonical(page, structured, url)
+    if structured.section:
+        provenance["section"] = structured.section.source
+    if structured.tags and structured.tags_source:
+        provenance["tags"] = structured.tags_source
+    return Article(
+        url=url,
+        canonical_url=canonical,
+        title=title.value if title else None,
+        subtitle=subtitle.value if subtitle else None,
+        body=text,
+        authors=names,
+        agency=agency,
+        published_at=published.value if published else None,
+        updated_at=updated[0].value if updated else None,
+        section=structured.section.text if structured.section else None,
+        tags=_unique(structured.tags),
+        language=language.value if language else None,
+        image=image[0] if image else None,
+        word_count=word_count(text),
+        provenance=provenance,
+        assumed_utc=assumed,
+    )
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        key = item.casefold()
+        if item and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _dedupe(paragraphs: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for paragraph in paragraphs:
+        key = fold(paragraph)
+        if key and len(key) > 40 and key in seen:
+            continue
+        seen.add(key)
+        out.append(paragraph)
+    return out
+
+
+def _strip_credits(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    agency: str | None = None
+    while paragraphs:
+        found = author_rules.credit_line_agency(paragraphs[-1])
+        if found is None:
+            break
+        agency = agency or found
+        paragraphs = paragraphs[:-1]
+    if paragraphs:
+        last, found = author_rules.strip_credit_suffix(paragraphs[-1])
+        if found:
+            paragraphs = [*paragraphs[:-1], last]
+            agency = agency or found
+    return paragraphs, agency
+
+
+# --- title ---------------------------------------------------------------------------------
+
+
+def _title(page: Page, structured: Structured, excluded: list[bool]) -> _Found | None:
+    headings = [
+        clean_space(page.text_of(index).replace("\n", " "))
+        for index in page.h1
+        if not excluded[index]
+    ]
+    headings = [text for text in headings if text]
+    for candidate in structured.titles:
+        key = fold(candidate.text)
+        for heading in headings:
+            if fold(heading) == key:
+                return _Found(heading, candidate.source)
+    for heading in headings:
+        key = fold(heading)
+        if len(key) < 8:
+            continue
+        for candidate in structured.titles:
+            if key in fold(candidate.text):
+                return _Found(heading, "dom")
+    if structured.titles:
+        best = structured.titles[0]
+        return _Found(_strip_site_name(best.text, structured.site_name), best.source)
+    if headings:
+        return _Found(headings[0], "dom")
+    if page.title_tag:
+        return _Found(_strip_site_name(page.title_tag, structured.site_name), "dom")
+    return None
+
+
+def _strip_site_name(title: str, site_name: str | None) -> str:
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site_key = fold(site_name) if site_name else ""
+    last, first = fold(parts[-1]), fold(parts[0])
+    if site_key and (last == site_key or site_key in last):
+        return title[: title.rfind(parts[-1])].rstrip(" |-\u2013\u2014:\u00b7\u2022/»«")
+    if site_key and (first == site_key or site_key in first):
+        return title[len(parts[0]) :].lstrip(" |-\u2013\u2014:\u00b7\u2022/»«")
+    return title
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+def _select(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
+    if not selector:
+        return []
+    return [tag for tag in soup.select(selector) if isinstance(tag, Tag)]
+
+
+def _rule_text(soup: BeautifulSoup, page: Page, selector: str | None) -> _Found | None:
+    for tag in _select(soup, selector):
+        index = page.index.get(id(tag))
+        text = page.text_of(index) if index is not None else tag.get_text(" ")
+        text = clean_space(text.replace("\n", " "))
+        if text:
+            return _Found(text, "rule")
+    return None
+
+
+def _rule_body(
+    soup: BeautifulSoup,
+    page: Page,
+    rule: SiteRule | None,
+    excluded: list[bool],
+    title: str | None,
+) -> BodyResult | None:
+    if rule is None or not rule.body:
+        return None
+    containers = sorted(
+        index for tag in _select(soup, rule.body) if (index := page.index.get(id(tag))) is not None
+    )
+    if not containers:
+        return None
+    merged = BodyResult(container=containers[0], excluded=excluded)
+    last_end = -1
+    for index in containers:
+        if index < last_end:
+            continue
+        last_end = page.nodes[index].end
+        part = select_blocks(page, index, excluded, title)
+        merged.blocks.extend(part.blocks)
+        merged.bylines.extend(part.bylines)
+    return merged
+
+
+# --- subtitle ------------------------------------------------------------------------------
+
+
+def _subtitle(
+    page: Page,
+    structured: Structured,
+    body: BodyResult,
+    excluded: list[bool],
+    title: str | None,
+) -> _Found | None:
+    if not body.blocks:
+        return None
+    first_body = body.blocks[0]
+    start = page.h1[0] if page.h1 else max(0, (body.container or 0) - 200)
+    title_key = fold(title) if title else ""
+    candidates: list[Block] = []
+    for block in page.blocks:
+        if block.node >= first_body.node:
+            break
+        if block.node < start or excluded[block.node] or block.heading == 1:
+            continue
+        candidates.append(block)
+    # A block the page marks as a standfirst, before the body or opening it.
+    for block in [*candidates, first_body]:
+        node = page.nodes[block.node]
+        if (
+            node.context & SUBTITLE_HINT
+            and not node.context & (BYLINE | CAPTION)
+            and block.weight >= 30
+            and fold(block.text) != title_key
+            and block.link_weight * 3 < block.weight
+        ):
+            if block is first_body:
+                body.blocks.pop(0)
+            return _Found(block.text, "dom")
+    descriptions = [fold(value.text) for value in structured.descriptions]
+    for block in candidates:
+        key = fold(block.text)
+        if len(key) < 30:
+            continue
+        for description in descriptions:
+            if key == description or (len(description) > 40 and key.startswith(description[:-3])):
+                return _Found(block.text, "dom")
+    return None
+
+
+# --- authors -------------------------------------------------------------------------------
+
+
+def _authors(context: _Context) -> tuple[list[str], str | None, Provenance]:
+    soup, structured, rule = context.soup, context.structured, context.rule
+    agency: str | None = None
+    if rule and rule.authors:
+        raw = [clean_space(tag.get_text(" ")) for tag in _select(soup, rule.authors)]
+        names, agency = author_rules.clean_names(raw)
+        if names:
+            return names, agency, "rule"
+    people = [person.name for person in structured.authors if not person.is_org]
+    if people and structured.authors_source:
+        names, found = author_rules.clean_names(people)
+        agency = agency or found
+        if names:
+            return names, agency, structured.authors_source
+    meta_names = [value.text for value in structured.meta_authors]
+    if meta_names:
+        names, found = author_rules.clean_names(meta_names)
+        agency = agency or found
+        if names:
+            return names, agency, "meta"
+    names, found = author_rules.clean_names(_dom_bylines(context))
+    agency = agency or found
+    if names:
+        return names, agency, "dom"
+    orgs = [person.name for person in structured.authors if person.is_org]
+    if orgs and structured.authors_source:
+        names, found = author_rules.clean_names(orgs)
+        agency = agency or found
+        if names:
+            return names, agency, structured.authors_source
+    return [], agency, structured.authors_source or "dom"
+
+
+def _dom_bylines(context: _Context) -> list[str]:
+    page, body, excluded = context.page, context.body, context.excluded
+    texts = list(body.bylines)
+    limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
+    start = page.h1[0] if page.h1 else 0
+    for block in page.blocks:
+        if block.node < start or excluded[block.node]:
+            continue
+        if block.node >= limit:
+            break
+        if block.weight > 120:
+            continue
+        node = page.nodes[block.node]
+        if (node.context & BYLINE or _BYLINE_START.match(block.text)) and block.text not in texts:
+            texts.append(block.text)
+    return texts[:3]
+
+
+def _publisher_agency(structured: Structured) -> str | None:
+    if structured.publisher:
+        return author_rules.agency_name(structured.publisher)
+    return None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _first_date(values: list[Value]) -> tuple[ParsedDate, Provenance] | None:
+    for value in values:
+        parsed = parse_structured(value.text)
+        if parsed is not None:
+            return parsed, value.source
+    return None
+
+
+def _published(context: _Context) -> tuple[ParsedDate | None, Provenance]:
+    soup, page, structured, rule = context.soup, context.page, context.structured, context.rule
+    body, excluded = context.body, context.excluded
+    if rule and rule.published_at:
+        for tag in _select(soup, rule.published_at):
+            for attr in ("datetime", "content"):
+                value = tag.get(attr)
+                if isinstance(value, str) and (parsed := parse_structured(value)):
+                    return parsed, "rule"
+            printed = parse_printed(clean_space(tag.get_text(" ")))
+            if printed:
+                return printed, "rule"
+    found = _first_date(structured.published)
+    if found:
+        return found
+    limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
+    for index in page.times:
+        if index >= limit or excluded[index]:
+            continue
+        tag = page.nodes[index].tag
+        value = tag.get("datetime")
+        parsed = parse_structured(value) if isinstance(value, str) else None
+        parsed = parsed or parse_printed(clean_space(tag.get_text(" ")))
+        if parsed:
+            return parsed, "dom"
+    for text in _dom_bylines(context):
+        parsed = parse_printed(text)
+        if parsed:
+            return parsed, "dom"
+    return None, "dom"
+
+
+# --- language, image, canonical --------------------------------------------------------------
+
+
+def _language(page: Page, structured: Structured) -> _Found | None:
+    candidates: list[tuple[str | None, Provenance]] = [
+        *((value.text, value.source) for value in structured.languages if value.source != "meta"),
+        (page.html_lang, "dom"),
+        *((value.text, value.source) for value in structured.languages if value.source == "meta"),
+    ]
+    for raw, source in candidates:
+        code = normalise_language(raw) if raw else None
+        if code:
+            return _Found(code, source)
+    return None
+
+
+def _image(
+    soup: BeautifulSoup,
+    page: Page,
+    structured: Structured,
+    body: BodyResult,
+    url: str,
+    rule: SiteRule | None,
+) -> tuple[Image, Provenance] | None:
+    if rule and rule.image:
+        for tag in _select(soup, rule.image):
+            src = _img_src(tag)
+            absolute = normalize_url(src, url) if src else None
+            if absolute:
+                return Image(absolute, *_figure_caption(page, tag)), "rule"
+    info = structured.image
+    if info is not None:
+        absolute = normalize_url(info.url, url)
+        if absolute:
+            caption, credit = info.caption, info.credit
+            if caption is None or credit is None:
+                dom_caption, dom_credit = _caption_for(page, absolute, url)
+                caption = caption or dom_caption
+                credit = credit or dom_credit
+            return Image(absolute, caption, credit), info.source
+    if body.container is None:
+        return None
+    end = page.nodes[body.container].end
+    for index in page.images:
+        if (body.container <= index < end and not body.excluded[index]) or (
+            body.container <= index < end and page.nodes[index].context & CAPTION
+        ):
+            tag = page.nodes[index].tag
+            src = _img_src(tag)
+            absolute = normalize_url(src, url) if src else None
+            if absolute:
+                return Image(absolute, *_figure_caption(page, tag)), "dom"
+    return None
+
+
+def _img_src(tag: Tag) -> str | None:
+    image = tag if tag.name == "img" else tag.find("img")
+    if not isinstance(image, Tag):
+        content = tag.get("content")
+        return content if isinstance(content, str) else None
+    for attr in ("src", "data-src", "data-original", "data-lazy-src"):
+        value = image.get(attr)
+        if isinstance(value, str) and value.strip() and not value.startswith("data:"):
+            return value
+    return None
+
+
+def _caption_for(page: Page, image_url: str, page_url: str) -> tuple[str | None, str | None]:
+    stem = image_url.rsplit("/", 1)[-1].split("?", maxsplit=1)[0]
+    if len(stem) < 6:
+        return None, None
+    for index in page.images:
+        src = _img_src(page.nodes[index].tag)
+        if src and stem in src:
+            return _figure_caption(page, page.nodes[index].tag)
+    return None, None
+
+
+def _figure_caption(page: Page, tag: Tag) -> tuple[str | None, str | None]:
+    figure = tag if tag.name == "figure" else tag.find_parent("figure")
+    if not isinstance(figure, Tag):
+        return None, None
+    caption_tag = figure.find("figcaption")
+    if not isinstance(caption_tag, Tag):
+        return None, None
+    credit_tag = caption_tag.find(class_=re.compile(r"credit|copyright|source", re.IGNORECASE))
+    credit = clean_space(credit_tag.get_text(" ")) if isinstance(credit_tag, Tag) else None
+    caption = clean_space(caption_tag.get_text(" "))
+    if credit and caption.endswith(credit):
+        caption = caption[: -len(credit)].rstrip(" |-\u2013\u2014/")
+    return caption or None, credit or None
+
+
+def _canonical(page: Page, structured: Structured, url: str) -> str:
+    candidates = [page.canonical, *(value.text for value in structured.canonical)]
+    for candidate in candidates:
+        if candidate:
+            absolute = normalize_url(candidate, url)
+            if absolute:
+                return absolute
+    return normalize_url(url) or url

@@ -1,0 +1,310 @@
+"""One iterative walk over the parsed page: element table, text blocks, metadata tags, links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import cast
+
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PageElement, Tag
+
+from workers.extract.patterns import (
+    BLOCK_TAGS,
+    CAPTION,
+    HEADING_LEVEL,
+    HIDDEN,
+    JUNK,
+    POSITIVE,
+    SKIP_TAGS,
+    TEASER,
+    classify_attrs,
+    is_hidden_style,
+)
+from workers.extract.text import clean_space, text_weight
+
+# Raw-text elements: nothing inside them is markup, so the walk never descends.
+_RAW_TAGS = frozenset({"script", "style"})
+_META_KEYS = ("property", "name", "itemprop", "http-equiv")
+
+
+@dataclass(slots=True)
+class Node:
+    """One element of the page, in document (pre-)order."""
+
+    tag: Tag
+    name: str
+    parent: int
+    flags: int
+    # Union of the flags of this element and all its ancestors.
+    context: int
+    # Pre-order index one past this element's last descendant: the subtree is [index, end).
+    end: int = 0
+    # Text weight of the prose-like blocks in the subtree, and of everything else.
+    good: int = 0
+    other: int = 0
+    links: int = 0
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text between two block-level boundaries, owned by its innermost block element."""
+
+    node: int
+    text: str
+    weight: int
+    link_weight: int
+    heading: int
+    # Share of the text inside <strong>/<b>, for paragraph-sized subheadings.
+    bold_weight: int
+    in_list: bool
+
+
+@dataclass(slots=True)
+class Page:
+    """What the walk collected: the element table, text blocks and document-level metadata."""
+
+    nodes: list[Node] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    json_ld: list[str] = field(default_factory=list)
+    # (attribute that named it, lower-cased key, content) for each <meta> with content.
+    metas: list[tuple[str, str, str]] = field(default_factory=list)
+    hrefs: list[str] = field(default_factory=list)
+    canonical: str | None = None
+    html_lang: str | None = None
+    title_tag: str | None = None
+    # (node index, itemprop value) for elements carrying microdata.
+    itemprops: list[tuple[int, str]] = field(default_factory=list)
+    h1: list[int] = field(default_factory=list)
+    times: list[int] = field(default_factory=list)
+    images: list[int] = field(default_factory=list)
+    index: dict[int, int] = field(default_factory=dict)
+
+    def text_of(self, node: int) -> str:
+        """Visible text of the blocks inside an element, blocks joined by newlines."""
+        return "\n".join(block.text for block in self.blocks_in(node))
+
+    def blocks_in(self, node: int) -> Iterator[Block]:
+        """Blocks owned by the element or its descendants, in document order."""
+        start, end = node, self.nodes[node].end
+        for block in self.blocks:
+            if start <= block.node < end:
+                yield block
+
+    def contains(self, outer: int, inner: int) -> bool:
+        """True when element `inner` is `outer` or lies inside it."""
+        return outer <= inner < self.nodes[outer].end
+
+
+class _Frame:
+    """Walk state for one open element."""
+
+    __slots__ = ("children", "heading", "index", "is_block", "is_bold", "is_link", "mute", "owner")
+
+    def __init__(
+        self,
+        children: Iterator[PageElement],
+        index: int,
+        is_block: bool,
+        is_link: bool,
+        is_bold: bool,
+        mute: bool,
+        owner: int,
+        heading: int,
+    ) -> None:
+        self.children = children
+        self.index = index
+        self.is_block = is_block
+        self.is_link = is_link
+        self.is_bold = is_bold
+        self.mute = mute
+        self.owner = owner
+        self.heading = heading
+
+
+def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Page:
+    """Walk the tree once, without recursion, collecting everything later steps need."""
+    page = Page()
+    nodes = page.nodes
+    index = page.index
+    parts: list[str] = []
+    link_parts: list[str] = []
+    bold_parts: list[str] = []
+    owner = -1
+    heading = 0
+    in_list = False
+    links_open = 0
+    bold_open = 0
+    mute = 0
+
+    def flush() -> None:
+        if not parts:
+            return
+        text = clean_space("".join(parts))
+        if text and owner >= 0:
+            link_text = clean_space("".join(link_parts)) if link_parts else ""
+            bold_text = clean_space("".join(bold_parts)) if bold_parts else ""
+            page.blocks.append(
+                Block(
+                    owner,
+                    text,
+                    text_weight(text),
+                    text_weight(link_text),
+                    heading,
+                    text_weight(bold_text),
+                    in_list,
+                )
+            )
+        parts.clear()
+        link_parts.clear()
+        bold_parts.clear()
+
+    root = soup.find("html")
+    html_tag = root if isinstance(root, Tag) else None
+    if html_tag is not None:
+        lang = html_tag.get("lang") or html_tag.get("xml:lang")
+        if isinstance(lang, str):
+            page.html_lang = lang
+    stack = [_Frame(iter(soup.contents), -1, False, False, False, False, -1, 0)]
+    while stack:
+        frame = stack[-1]
+        child = next(frame.children, None)
+        if child is None:
+            stack.pop()
+            if frame.index >= 0:
+                nodes[frame.index].end = len(nodes)
+            if frame.is_block:
+                flush()
+                owner = frame.owner
+                heading = frame.heading
+                in_list = nodes[owner].name == "li" if owner >= 0 else False
+            if frame.is_link:
+                links_open -= 1
+            if frame.is_bold:
+                bold_open -= 1
+            if frame.mute:
+                mute -= 1
+            continue
+        kind = type(child)
+        if kind is NavigableString:
+            if not mute:
+                string = cast(str, child)
+                parts.append(string)
+                if links_open:
+                    link_parts.append(string)
+                if bold_open:
+                    bold_parts.append(string)
+            continue
+        if kind is not Tag or not isinstance(child, Tag):
+            continue
+        name = child.name
+        attrs = child.attrs
+        if name in _RAW_TAGS:
+            if name == "script":
+                kind_attr = attrs.get("type")
+                if isinstance(kind_attr, str) and "ld+json" in kind_attr.lower():
+                    page.json_ld.append(child.get_text())
+            continue
+        if id(child) in removed:
+            continue
+        if name == "meta":
+            _collect_meta(page, attrs)
+            continue
+        if name == "link":
+            rel = attrs.get("rel")
+            href = attrs.get("href")
+            if page.canonical is None and isinstance(href, str) and rel and "canonical" in rel:
+                page.canonical = href
+            continue
+        if name == "title":
+            if page.title_tag is None and (
+                not stack[-1].mute or nodes[stack[-1].index].name == "head"
+            ):
+                page.title_tag = clean_space(child.get_text())
+            continue
+        if name in {"br", "hr"}:
+            flush()
+            continue
+        idx = len(nodes)
+        index[id(child)] = idx
+        parent = stack[-1].index
+        classes = attrs.get("class")
+        ident = attrs.get("id")
+        class_id = ""
+        if classes:
+            class_id = " ".join(classes) if isinstance(classes, list) else str(classes)
+        if isinstance(ident, str) and ident:
+            class_id = f"{class_id} {ident}"
+        flags = classify_attrs(name, class_id.lower())
+        if "hidden" in attrs:
+            flags |= HIDDEN
+        style = attrs.get("style")
+        if isinstance(style, str) and "none" in style and is_hidden_style(style):
+            flags |= HIDDEN
+        itemprop = attrs.get("itemprop")
+        if itemprop:
+            prop = itemprop if isinstance(itemprop, str) else " ".join(itemprop)
+            page.itemprops.append((idx, prop))
+            if prop == "articleBody":
+                flags |= POSITIVE
+        if teaser_blocks and id(child) in teaser_blocks:
+            flags |= TEASER
+        context = flags | (nodes[parent].context if parent >= 0 else 0)
+        nodes.append(Node(child, name, parent, flags, context))
+        is_link = False
+        is_bold = False
+        if name == "a":
+            href = attrs.get("href")
+            if isinstance(href, str):
+                page.hrefs.append(href)
+            is_link = True
+            links_open += 1
+        elif name in ("strong", "b"):
+            is_bold = True
+            bold_open += 1
+        elif name == "h1":
+            page.h1.append(idx)
+        elif name == "time":
+            page.times.append(idx)
+        elif name == "img":
+            page.images.append(idx)
+        muted = name in SKIP_TAGS or name == "head" or bool(flags & HIDDEN)
+        if muted:
+            mute += 1
+        is_block = name in BLOCK_TAGS
+        frame_owner = owner
+        frame_heading = heading
+        if is_block:
+            flush()
+            owner = idx
+            heading = HEADING_LEVEL.get(name, heading)
+            in_list = name == "li"
+        stack.append(
+            _Frame(
+                iter(child.contents),
+                idx,
+                is_block,
+                is_link,
+                is_bold,
+                muted,
+                frame_owner,
+                frame_heading,
+            )
+        )
+    flush()
+    return page
+
+
+def _collect_meta(page: Page, attrs: Mapping[str, object]) -> None:
+    content = attrs.get("content")
+    if not isinstance(content, str):
+        return
+    for key_attr in _META_KEYS:
+        key = attrs.get(key_attr)
+        if isinstance(key, str) and key:
+            page.metas.append((key_attr, key.strip().lower(), content))
+            return
+
+
+# Flags that keep a block out of the article body wherever it sits.
+EXCLUDED = JUNK | CAPTION | HIDDEN | TEASER

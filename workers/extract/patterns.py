@@ -1,0 +1,192 @@
+"""Class/id and phrase patterns that mark page furniture, captions, bylines and article bodies."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Elements whose subtree never carries article prose.
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "textarea",
+        "option",
+        "datalist",
+        "button",
+        "video",
+        "audio",
+        "map",
+        "input",
+        "dialog",
+        "menu",
+    }
+)
+
+# Elements that start a new text block.
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "picture",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+
+HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+# Flags a single element can carry; a node's context is the union over its ancestors.
+JUNK = 1  # navigation, share bars, related stories, comments, ads...
+CAPTION = 2  # figures, captions, photo credits
+BYLINE = 4  # author lines and datelines
+HIDDEN = 8  # not rendered
+POSITIVE = 16  # looks like the article body container
+TEASER = 32  # a teaser block found by the teaser scanner
+STRUCTURAL_JUNK = 64  # nav/aside/footer elements (weaker than class evidence)
+SUBTITLE_HINT = 128  # looks like a standfirst / dek
+
+_JUNK_TAGS = {"nav": STRUCTURAL_JUNK, "aside": STRUCTURAL_JUNK, "footer": STRUCTURAL_JUNK}
+_CAPTION_TAGS = {"figure", "figcaption", "picture"}
+
+_SEP = r"(?:^|[\s_\-:])"
+_END = r"(?:$|[\s_\-:])"
+
+# Substrings distinctive enough to flag furniture wherever they appear in a class or id.
+_JUNK_SUBSTRINGS = re.compile(
+    r"share|sharing|social|related|newsletter|subscri|signup|sign-up|comment(?!ary)|disqus|"
+    r"advert|sponsor|promo|outbrain|taboola|plista|breadcrumb|pagination|sidebar|cookie|"
+    r"consent|popup|modal|recommend|toolbar|tooltip|skip-link|skiplink|newsticker|trending|"
+    r"most-?read|most-?popular|mostviewed|most-?viewed|read-?more|also-?read|more-?stories|"
+    r"more-?news|more-?articles|see-?also|further-?reading|paywall-?(?:banner|prompt|offer)|"
+    r"login|register|widget|carousel|slideshow|gallery|jwplayer|video-?player|"
+    r"twitter-tweet|instagram-media|tiktok-embed|embed-?(?:twitter|instagram|youtube)|"
+    r"table-?of-?contents|footnote-?ref|feedback|survey|bookmark|follow-?us|"
+    r"topbar|navbar|navigation|masthead|site-?header|site-?footer|page-?footer|"
+    r"inline-?ad|ad-?slot|adslot|ad-?container|ad-?wrapper|adunit|ad-?unit|"
+    r"dfp|gpt-ad|nativead|native-ad|marketing|affiliate|print-?only|no-?print"
+)
+# Short words that only count as whole class tokens.
+_JUNK_TOKENS = re.compile(
+    _SEP + r"(ad|ads|adv|advert|nav|menu|rail|tags|tag|topics|keywords|meta|footer|"
+    r"d-none|toc|player|poll|quiz|rating|ratings|tools|actions|listen|audio|print|"
+    r"banner|badge|disclaimer|more|next|prev|previous|breaking|related)" + _END
+)
+_CAPTION_SUBSTRINGS = re.compile(
+    r"caption|credit|copyright|photo-?info|image-?info|img-?info|bildunterschrift|legende|"
+    r"figcaption|media-?info|image-?source|bildquelle"
+)
+_BYLINE_SUBSTRINGS = re.compile(
+    r"byline|author|dateline|timestamp|publish|pubdate|posted-?on|article-?date|"
+    r"article-?info|article-?meta|post-?meta|entry-?meta|story-?meta|meta-?data|"
+    r"date-?time|datetime|updated|reading-?time|readtime|lesezeit"
+)
+_BYLINE_TOKENS = re.compile(_SEP + r"(date|time|by|info|source|contributor|writer)" + _END)
+_POSITIVE = re.compile(
+    r"(?:article|story|entry|post|news|content|main|page|text)[-_]?(?:body|content|text|copy)|"
+    r"body[-_]?(?:text|copy|content)|rich[-_]?text|articlebody|field--name-body|"
+    r"article__body|article-?detail|story-?detail|news-?detail|paywall|article-?main"
+)
+_SUBTITLE = re.compile(
+    r"standfirst|subtitle|sub-title|subheadline|sub-headline|subhead(?!ing)|dek(?:$|[\s_-])|"
+    r"deck(?:$|[\s_-])|lede|lead(?:$|\s|text|-text|__text|_text|-paragraph)|intro|summary|excerpt|abstract|"
+    r"description|strapline|chapo|chapeau|vorspann|entradilla|sottotitolo|kicker-?text|"
+    r"teaser-?text|article-?teaser|header-?teaser|sapo|ingress|ingres|bajada|occhiello|"
+    r"leadtext|lead-text|articlelead|article-?lead|article__lead|summary-?text"
+)
+_HIDDEN_CLASS = re.compile(
+    r"sr-only|visually-?hidden|screen-?reader|a11y-?hidden|offscreen|u-hidden-visually"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+
+@lru_cache(maxsize=8192)
+def classify_attrs(name: str, class_id: str) -> int:
+    """Flags implied by an element's tag name and its class/id text (lower-cased)."""
+    flags = _JUNK_TAGS.get(name, 0)
+    if name in _CAPTION_TAGS:
+        flags |= CAPTION
+    if not class_id:
+        return flags
+    if _HIDDEN_CLASS.search(class_id):
+        flags |= HIDDEN
+    if _CAPTION_SUBSTRINGS.search(class_id):
+        flags |= CAPTION
+    if _POSITIVE.search(class_id):
+        flags |= POSITIVE
+    if _SUBTITLE.search(class_id):
+        flags |= SUBTITLE_HINT
+    if _BYLINE_SUBSTRINGS.search(class_id) or _BYLINE_TOKENS.search(class_id):
+        flags |= BYLINE
+    if _JUNK_SUBSTRINGS.search(class_id) or _JUNK_TOKENS.search(class_id):
+        flags |= JUNK
+    return flags
+
+
+def is_hidden_style(style: str) -> bool:
+    """True when an inline style hides the element."""
+    return bool(_HIDDEN_STYLE.search(style))
+
+
+# Lines that introduce links to other stories or ask the reader to do something.
+BOILERPLATE_LINE = re.compile(
+    r"^\W*(?:read more|read also|also read|see also|related|more on this|more from|"
+    r"recommended|watch|listen|click here|sign up|subscribe|advertisement|advertising|"
+    r"sponsored|share this|share on|follow us|follow on|lesen sie auch|lesen sie mehr|"
+    r"mehr zum thema|mehr dazu|auch interessant|das könnte sie auch interessieren|anzeige|"
+    r"werbung|weiterlesen|zum thema|lire aussi|à lire aussi|a lire aussi|lire la suite|"
+    r"voir aussi|publicité|lee también|leer más|ver también|publicidad|leia também|"
+    r"leia mais|veja também|leggi anche|leggi di più|pubblicità|lees ook|lees meer|"
+    r"läs också|läs mer|les også|les mer|læs også|læs mere|czytaj też|czytaj także|"
+    r"читайте также|смотрите также|реклама|اقرأ أيضا|اقرأ أيضاً|إعلان)\b",
+    re.IGNORECASE,
+)

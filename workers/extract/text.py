@@ -1,0 +1,45 @@
+"""Plain-text helpers shared by the extraction modules: whitespace, comparison keys, counts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE_RE = re.compile(r"\s+")
+# Characters that render as nothing: soft hyphen, zero-width spaces and joiners, BOM.
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_WORD_RE = re.compile(r"\w+")
+# Scripts written without spaces between words: Han, Hiragana, Katakana, Thai and friends.
+_DENSE_SCRIPT_RE = re.compile(
+    "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff]"
+)
+# Sentence ends in Latin, CJK, Arabic, Devanagari and other scripts.
+SENTENCE_END_RE = re.compile("[.!?\u2026\u3002\uff01\uff1f\u061f\u06d4\u0964\u0965:;]")
+
+
+def clean_space(text: str) -> str:
+    """Collapse runs of whitespace to one space and drop invisible characters."""
+    if not text:
+        return ""
+    return _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Comparison key: case-folded, accents removed, punctuation and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_WORD_RE.findall(stripped))
+
+
+def word_count(text: str) -> int:
+    """Words in a text; a character of a script without spaces counts as half a word."""
+    dense = len(_DENSE_SCRIPT_RE.findall(text))
+    if not dense:
+        return len(_WORD_RE.findall(text))
+    return len(_WORD_RE.findall(_DENSE_SCRIPT_RE.sub(" ", text))) + (dense + 1) // 2
+
+
+def text_weight(text: str) -> int:
+    """Length of a text in Latin-equivalent characters: dense-script characters count thrice."""
+    return len(text) + 2 * len(_DENSE_SCRIPT_RE.findall(text))
