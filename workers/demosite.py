@@ -137,6 +137,8 @@ class NewsSite:
         self.epoch = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
         self.extra_routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
         self.robots = "User-agent: *\nDisallow: /private/\n"
+        # Extra links on the home page, e.g. to misbehaving routes a test adds.
+        self.extra_links: list[str] = []
         self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -161,17 +163,18 @@ class NewsSite:
     # pages ------------------------------------------------------------------------------
 
     def home(self) -> str:
-        return self._listing("Latest news", self.stories()[:20])
+        extra = "".join(f'<li><a href="{link}">{link}</a></li>' for link in self.extra_links)
+        return self._listing("Latest news", self.stories()[:20], f"<ul>{extra}</ul>")
 
     def section(self, name: str) -> str:
         stories = [story for story in self.stories() if story.section.lower() == name][:20]
         return self._listing(name.title(), stories)
 
-    def _listing(self, heading: str, stories: list[Story]) -> str:
+    def _listing(self, heading: str, stories: list[Story], extra: str = "") -> str:
         cards = "".join(_teaser_card(story) for story in stories)
         return self._layout(
             f"{heading} | {self.name}",
-            f'<main><h1>{heading}</h1><section class="grid">{cards}</section></main>',
+            f'<main><h1>{heading}</h1><section class="grid">{cards}</section>{extra}</main>',
         )
 
     def article(self, story: Story, base: str) -> str:

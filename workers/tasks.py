@@ -16,6 +16,7 @@ from workers.errors import ExtractionError, IngestError, Retryable
 from workers.index import Action
 from workers.parse import FeedError, parse_stored_page
 from workers.runs import child_task_id, new_run_id
+from workers.settings import get_settings
 
 log = structlog.get_logger(__name__)
 
@@ -33,9 +34,9 @@ class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
 
     acks_late = True
     reject_on_worker_lost = True
-    max_attempts = 8
-    retry_backoff = 2.0
-    retry_backoff_max = 300.0
+    max_attempts = get_settings().retry_max_attempts
+    retry_backoff = get_settings().retry_backoff
+    retry_backoff_max = get_settings().retry_backoff_max
     retry_jitter = True
 
     def backoff(self, attempt: int, hint: float | None = None) -> float:

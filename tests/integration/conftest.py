@@ -282,6 +282,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "INGEST_FETCH_DEADLINE": "5",
         "INGEST_MAX_BODY_BYTES": str(2 * 1024 * 1024),
         "INGEST_VISIBILITY_TIMEOUT": "20",
+        # Fast retries so failure paths finish within a test; the policy is the same.
+        "INGEST_RETRY_MAX_ATTEMPTS": "4",
+        "INGEST_RETRY_BACKOFF": "0.3",
+        "INGEST_RETRY_BACKOFF_MAX": "3",
         "ELASTICSEARCH_TIMEOUT": "5",
     }
     running = Stack(env, sources_path, prefix, client, es, proxy, base)

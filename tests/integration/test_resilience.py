@@ -1,0 +1,208 @@
+"""Bad input and failing parts: every failure is typed, logged, counted, and loses nothing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from workers.demosite import NewsSite, serve
+
+from .conftest import Stack
+
+pytestmark = pytest.mark.integration
+
+Route = Callable[[BaseHTTPRequestHandler], None]
+
+
+def _reply(
+    status: int, body: bytes = b"", content_type: str = "text/html", **headers: str
+) -> Route:
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            request.send_header(name.replace("_", "-"), value)
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handler
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[NewsSite, str]]:
+    news = NewsSite(stories=5)
+    server = serve(news)
+    try:
+        yield news, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run_errors(stack: Stack, run_id: str) -> dict[str, str]:
+    errors: dict[str, str] = json.loads(stack.ingest("run", run_id).stdout)["error_urls"]
+    return errors
+
+
+def test_hostile_pages_fail_alone(stack: Stack, site: tuple[NewsSite, str]) -> None:
+    """Loops, bombs, huge, slow, missing and binary pages fail typed; good stories still land."""
+    news, base = site
+
+    def slow(request: BaseHTTPRequestHandler) -> None:
+        time.sleep(3)  # beyond the workers' 2 s read timeout
+        _reply(200, b"<p>late</p>")(request)
+
+    routes: dict[str, Route] = {
+        "/loop-a": _reply(302, Location="/loop-b"),
+        "/loop-b": _reply(302, Location="/loop-a"),
+        "/bomb": _reply(200, gzip.compress(b"\0" * (40 * 1024 * 1024)), Content_Encoding="gzip"),
+        "/huge": _reply(200, b"<p>" + b"x" * (3 * 1024 * 1024)),
+        "/slow": slow,
+        "/gone": _reply(404),
+        "/photo": _reply(200, b"\x89PNG....", "image/png"),
+        "/garbage": _reply(200, bytes(range(256)) * 400, "text/html"),
+        "/offsite": _reply(302, Location="http://169.254.169.254/latest/meta-data/"),
+    }
+    news.extra_routes.update(routes)
+    news.extra_links = list(routes)
+    source = stack.add_source("hostile", base)
+
+    summary = stack.crawl(source)
+
+    assert summary["done"] is True
+    assert summary["articles_indexed"] == 5
+    assert stack.count_source("articles", source) == 5
+    errors = _run_errors(stack, summary["run_id"])
+    by_path = {url.removeprefix(base): error.split(":")[0] for url, error in errors.items()}
+    assert by_path["/loop-a"] == "TooManyRedirects"
+    assert by_path["/bomb"] == "TooLarge"
+    assert by_path["/huge"] == "TooLarge"
+    assert by_path["/slow"] == "FetchTimeout"  # retried, then dead-lettered
+    assert by_path["/gone"] == "HttpStatusError"
+    assert by_path["/photo"] == "UnsupportedContent"
+    assert by_path["/offsite"] == "PageRejected"  # redirect hop leaves the allowed domains
+    assert "/garbage" not in by_path  # binary junk parses to nothing, without an error
+    dead = [json.loads(line) for line in stack.ingest("deadletter", "list").stdout.splitlines()]
+    assert any(entry["kwargs"]["url"] == f"{base}/slow" for entry in dead)
+
+
+def test_robots_disallow_is_obeyed(stack: Stack, site: tuple[NewsSite, str]) -> None:
+    """Pages robots.txt disallows are never requested, and are reported as such."""
+    news, base = site
+    news.robots = "User-agent: *\nDisallow: /news/\n"
+    source = stack.add_source("robots", base)
+
+    summary = stack.crawl(source)
+
+    assert summary["done"] is True
+    assert summary["articles_indexed"] == 0
+    assert all(news.hits.get(story.path, 0) == 0 for story in news.stories())
+    errors = _run_errors(stack, summary["run_id"])
+    assert sum(error.startswith("RobotsDisallowed") for error in errors.values()) == 5
+
+
+def test_private_network_seed_is_blocked(stack: Stack, site: tuple[NewsSite, str]) -> None:
+    """A source without allow_private_networks cannot reach a loopback site at all."""
+    news, base = site
+    source = stack.add_source("ssrf", base, allow_private_networks=False)
+
+    summary = stack.crawl(source)
+
+    assert summary["pages_fetched"] == 0
+    assert news.hits == {}
+    errors = _run_errors(stack, summary["run_id"])
+    assert next(iter(errors.values())).startswith("BlockedAddress")
+
+
+def test_429_storm_is_waited_out(stack: Stack, site: tuple[NewsSite, str]) -> None:
+    """A page answering 429 with Retry-After is fetched again after the pause and indexed."""
+    news, base = site
+    target = news.stories()[0]
+    answered = {"count": 0}
+    lock = threading.Lock()
+
+    def busy_then_ok(request: BaseHTTPRequestHandler) -> None:
+        with lock:
+            answered["count"] += 1
+            attempt = answered["count"]
+        if attempt <= 2:
+            _reply(429, Retry_After="1")(request)
+        else:
+            _reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
+
+    news.extra_routes[target.path] = busy_then_ok
+    source = stack.add_source("storm", base)
+
+    summary = stack.crawl(source)
+
+    assert summary["errors"] == 0
+    assert answered["count"] == 3
+    assert summary["articles_indexed"] == 5
+
+
+def test_elasticsearch_outage_loses_nothing(stack: Stack, site: tuple[NewsSite, str]) -> None:
+    """With Elasticsearch unreachable mid-run, index tasks retry and land once it is back."""
+    _news, base = site
+    source = stack.add_source("outage", base)
+    retries_before = len(stack.log_events("task_retry"))
+    stack.es_proxy.cut()
+    try:
+        run = json.loads(stack.ingest("crawl", source).stdout)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            retries = [
+                event
+                for event in stack.log_events("task_retry")[retries_before:]
+                if event.get("error_type") == "SearchUnavailable"
+            ]
+            if retries:
+                break
+            time.sleep(0.5)
+        assert retries, stack.worker_logs()
+    finally:
+        stack.es_proxy.restore()
+    summary = _wait_for_run(stack, run["run_id"])
+    assert summary["errors"] == 0
+    assert summary["articles_indexed"] == 5
+    assert stack.count_source("articles", source) == 5
+
+
+def test_killed_worker_loses_no_page(stack: Stack, site: tuple[NewsSite, str]) -> None:
+    """SIGKILL of the crawl worker mid-fetch: the message comes back and the run completes."""
+    news, base = site
+    target = news.stories()[2]
+    started = threading.Event()
+
+    def slow_story(request: BaseHTTPRequestHandler) -> None:
+        started.set()
+        time.sleep(1.5)  # long enough to kill the worker while it waits, short of the timeout
+        _reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
+
+    news.extra_routes[target.path] = slow_story
+    source = stack.add_source("killed", base)
+    run = json.loads(stack.ingest("crawl", source).stdout)
+    assert started.wait(60), stack.worker_logs()
+    stack.kill_worker("crawl")
+    stack.start_worker("crawl")
+
+    summary = _wait_for_run(stack, run["run_id"], timeout=120)
+
+    assert summary["articles_indexed"] == 5
+    assert stack.count_source("articles", source) == 5
+
+
+def _wait_for_run(stack: Stack, run_id: str, timeout: float = 90) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        summary: dict[str, object] = json.loads(stack.ingest("run", run_id).stdout)
+        if summary["done"]:
+            return summary
+        time.sleep(1)
+    raise AssertionError(f"run {run_id} did not finish\n{stack.worker_logs()}")
