@@ -33,8 +33,7 @@ def crawl(
     timeout: Annotated[float, typer.Option(help="Seconds to wait at most (with --wait).")] = 600,
 ) -> None:
     """Enqueue a crawl of SOURCE now; with --wait, print the run's figures as JSON."""
-    from workers.app import resources  # noqa: PLC0415 -- keep `ingest --help` fast
-    from workers.tasks import start_crawl  # noqa: PLC0415
+    from workers.tasks import start_crawl  # noqa: PLC0415 -- keep `ingest --help` fast
 
     try:
         run_id = start_crawl(source)
@@ -43,6 +42,13 @@ def crawl(
     if not wait:
         typer.echo(json.dumps({"run_id": run_id, "source": source, "queued": True}))
         return
+    _wait_and_report(run_id, timeout)
+
+
+def _wait_and_report(run_id: str, timeout: float) -> None:
+    """Poll the run until no task of it is open, then print its figures as JSON."""
+    from workers.app import resources  # noqa: PLC0415
+
     runs = resources().runs
     deadline = time.monotonic() + timeout
     while True:
@@ -54,6 +60,46 @@ def crawl(
             raise _fail(f"run {run_id} still has open tasks after {timeout}s", code=2)
         time.sleep(0.25)
     typer.echo(json.dumps(summary.as_dict()))
+
+
+@cli.command()
+def reparse(
+    source: Annotated[str | None, typer.Option(help="Only this source's pages.")] = None,
+    wait: Annotated[bool, typer.Option(help="Block until every page is re-indexed.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait at most (with --wait).")] = 3600,
+) -> None:
+    """Parse stored pages again with the current extractor and rules, without fetching."""
+    from workers.tasks import start_reparse  # noqa: PLC0415
+
+    try:
+        run_id, sent = start_reparse(source)
+    except IngestError as exc:
+        raise _fail(str(exc)) from exc
+    errors.print(f"{sent} stored page(s) sent for re-parsing (run {run_id})")
+    if wait:
+        _wait_and_report(run_id, timeout)
+    else:
+        typer.echo(json.dumps({"run_id": run_id, "pages": sent, "queued": True}))
+
+
+@cli.command()
+def reindex(
+    kind: Annotated[str, typer.Option(help="articles, teasers or all.")] = "all",
+    keep_old: Annotated[bool, typer.Option(help="Keep the previous index version.")] = False,
+) -> None:
+    """Rebuild indices from the current templates behind the aliases, with no downtime."""
+    from workers.app import resources  # noqa: PLC0415
+    from workers.index import DOC_KINDS  # noqa: PLC0415
+
+    kinds = DOC_KINDS if kind == "all" else tuple(k for k in DOC_KINDS if k == kind)
+    if not kinds:
+        raise _fail(f"unknown kind {kind!r}: use articles, teasers or all", code=2)
+    index = resources().index
+    try:
+        reports = [index.reindex(k, keep_old=keep_old) for k in kinds]
+    except IngestError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(json.dumps(reports))
 
 
 @cli.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -127,6 +128,7 @@ class Frontier:
         self,
         url: str,
         *,
+        source: str,
         etag: str | None,
         last_modified: str | None,
         content_key: str | None,
@@ -134,6 +136,8 @@ class Frontier:
     ) -> None:
         """Remember a successful fetch (validators and content) for the next visit."""
         mapping: dict[Any, str | float] = {
+            "url": url,
+            "source": source,
             "fetched_at": time.time(),
             "etag": etag or "",
             "last_modified": last_modified or "",
@@ -146,6 +150,18 @@ class Frontier:
             pipe.hset(key, mapping=mapping)
             pipe.expire(key, ttl)
             pipe.execute()
+
+    def parsed_pages(self, source: str | None = None) -> Iterator[tuple[str, str, str]]:
+        """(url, source, page key) of every URL whose last parsed body is known."""
+        with redis_errors("listing parsed pages"):
+            for key in self.client.scan_iter(match="url:*", count=1000):
+                url, owner, page_key = cast(
+                    list[bytes | None], self.client.hmget(key, "url", "source", "content_key")
+                )
+                if not (url and owner and page_key):
+                    continue
+                if source is None or owner.decode() == source:
+                    yield url.decode(), owner.decode(), page_key.decode()
 
     def touch(self, url: str) -> None:
         """Mark a URL as fetched now without changing its validators (a 304)."""

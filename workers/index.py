@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import elasticsearch
 from elasticsearch import Elasticsearch
+from elasticsearch.helpers import scan, streaming_bulk
 
 from workers.errors import IndexingError, SearchUnavailable
 from workers.models import Article, Teaser
@@ -350,22 +351,93 @@ class SearchIndex:
     # reindex ----------------------------------------------------------------------------
 
     def versions(self, kind: DocKind) -> list[int]:
+        """Versions of this kind's index that exist, ascending."""
         with es_errors("listing index versions"):
             names = self.client.indices.get(
                 index=f"{self.prefix}-{kind}-v*", expand_wildcards="open"
             )
-        pattern = re.compile(rf"^{re.escape(self.prefix)}-{kind}-v(\d+)$")
-        return sorted(int(m.group(1)) for name in names if (m := pattern.match(name)))
+        return sorted(v for name in names if (v := self._version_of(kind, name)) is not None)
 
-    def current_version(self, kind: DocKind) -> int | None:
+    def write_version(self, kind: DocKind) -> int | None:
+        """The version the write alias points at (None before the first index exists)."""
         with es_errors("reading aliases"):
             try:
                 aliases = self.client.indices.get_alias(name=self.write_alias(kind))
             except elasticsearch.NotFoundError:
                 return None
-        pattern = re.compile(rf"^{re.escape(self.prefix)}-{kind}-v(\d+)$")
-        found = [int(m.group(1)) for name in aliases if (m := pattern.match(name))]
+        found = [v for name in aliases if (v := self._version_of(kind, name)) is not None]
         return max(found) if found else None
+
+    def _version_of(self, kind: DocKind, name: str) -> int | None:
+        match = re.fullmatch(rf"{re.escape(self.prefix)}-{kind}-v(\d+)", name)
+        return int(match.group(1)) if match else None
+
+    def reindex(self, kind: DocKind, *, keep_old: bool = False, batch: int = 500) -> dict[str, Any]:
+        """Rebuild one kind's index from the current template, without stopping anything.
+
+        1. create the next version from the (possibly changed) template;
+        2. point the write alias at it: from now on every write lands in the new index;
+        3. copy the old index into it with op_type=create, so a document written since
+           step 2 (newer) is never overwritten by its older copy;
+        4. point the read alias at it, in one atomic alias update;
+        5. delete the old index (unless keep_old).
+        Searches keep answering throughout; between steps 2 and 4 they see the old index.
+        """
+        self.ensure()
+        old = self.write_version(kind)
+        if old is None:
+            raise IndexingError(f"no {kind} index to rebuild under prefix {self.prefix!r}")
+        new = max(self.versions(kind)) + 1
+        old_index, new_index = self.versioned(kind, old), self.versioned(kind, new)
+        read, write = self.alias(kind), self.write_alias(kind)
+        started = time.monotonic()
+        with es_errors("reindexing"):
+            self.client.indices.create(index=new_index)
+            self.client.indices.update_aliases(
+                actions=[
+                    {"add": {"index": old_index, "alias": write, "is_write_index": False}},
+                    {"add": {"index": new_index, "alias": write, "is_write_index": True}},
+                ]
+            )
+            copied, skipped = self._copy(old_index, new_index, batch)
+            self.client.indices.refresh(index=new_index)
+            self.client.indices.update_aliases(
+                actions=[
+                    {"remove": {"index": old_index, "alias": read}},
+                    {"remove": {"index": old_index, "alias": write}},
+                    {"add": {"index": new_index, "alias": read}},
+                ]
+            )
+            if not keep_old:
+                self.client.indices.delete(index=old_index)
+        return {
+            "kind": kind,
+            "from": old_index,
+            "to": new_index,
+            "copied": copied,
+            "newer_in_target": skipped,
+            "old_deleted": not keep_old,
+            "seconds": round(time.monotonic() - started, 3),
+        }
+
+    def _copy(self, source: str, target: str, batch: int) -> tuple[int, int]:
+        """Copy every document; returns (created, already present and newer)."""
+        hits = scan(self.client, index=source, query={"query": {"match_all": {}}}, size=batch)
+        actions = (
+            {"_op_type": "create", "_index": target, "_id": hit["_id"], "_source": hit["_source"]}
+            for hit in hits
+        )
+        created = conflicts = 0
+        for ok, item in streaming_bulk(
+            self.client, actions, chunk_size=batch, raise_on_error=False, max_retries=3
+        ):
+            if ok:
+                created += 1
+            elif item.get("create", {}).get("status") == 409:
+                conflicts += 1
+            else:
+                raise IndexingError(f"reindex copy refused a document: {item}")
+        return created, conflicts
 
 
 def wait_for_cluster(client: Elasticsearch, timeout: float) -> bool:

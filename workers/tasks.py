@@ -236,9 +236,13 @@ def parse_page(
     run_id: str | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
+    follow_links: bool = True,
     attempt: int = 0,
 ) -> None:
-    """Extract a stored page; send its documents to index and its links to the frontier."""
+    """Extract a stored page; send its documents to index and its links to the frontier.
+
+    A re-parse (follow_links=False) only refreshes the page's documents.
+    """
     res = resources()
     _bind(url=url, source=source, run_id=run_id, depth=depth)
     try:
@@ -284,6 +288,7 @@ def parse_page(
     # Remember the content only now: a page that failed to parse is parsed again next time.
     res.frontier.record_fetch(
         requested_url or url,
+        source=source,
         etag=etag,
         last_modified=last_modified,
         content_key=page_key,
@@ -317,6 +322,25 @@ def index_documents(
     log.info("documents_indexed", written=len(outcome.written), rejected=len(outcome.rejected))
 
 
+def start_reparse(source: str | None) -> tuple[str, int]:
+    """Parse every stored page again (of one source, or all) with the current extractor.
+
+    Pages are read from the page store, not fetched; links are not followed. Returns the
+    run id and the number of pages sent.
+    """
+    res = resources()
+    run_id = new_run_id()
+    res.runs.start(run_id, source or "*", None)
+    sent = 0
+    for url, owner, page_key in res.frontier.parsed_pages(source):
+        _send_hop(
+            parse_page, run_id, "reparse", url, page_key=page_key, url=url, source=owner,
+            follow_links=False,
+        )  # fmt: skip
+        sent += 1
+    return run_id, sent
+
+
 def start_crawl(source: str) -> str:
     """Enqueue a crawl of one source now; returns the run id to follow it with."""
     res = resources()
@@ -328,4 +352,11 @@ def start_crawl(source: str) -> str:
     return run_id
 
 
-__all__ = ["discover", "fetch", "index_documents", "parse_page", "start_crawl"]
+__all__ = [
+    "discover",
+    "fetch",
+    "index_documents",
+    "parse_page",
+    "start_crawl",
+    "start_reparse",
+]

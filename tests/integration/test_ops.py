@@ -1,0 +1,79 @@
+"""Ops entry points: re-parse from stored pages, zero-downtime reindex, dead-letter replay."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from workers.demosite import NewsSite
+from workers.urls import url_id
+
+from .conftest import Stack
+
+pytestmark = pytest.mark.integration
+
+
+def test_reparse_rebuilds_documents_without_fetching(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """`ingest reparse` restores a deleted article from the page store, with no new request."""
+    site, base = news_site
+    source = stack.add_source("reparse", base)
+    stack.crawl(source)
+    story = site.stories()[0]
+    doc_id = url_id(base + story.path)
+    stack.es.delete(index=f"{stack.prefix}-articles-write", id=doc_id, refresh=True)
+    assert stack.count_source("articles", source) == 4
+    hits_before = dict(site.hits)
+
+    result = stack.ingest("reparse", "--source", source, "--wait", "--timeout", "120")
+
+    summary = json.loads(result.stdout)
+    assert summary["done"] is True
+    assert summary["errors"] == 0
+    assert stack.count_source("articles", source) == 5
+    assert site.hits == hits_before
+
+
+def test_reindex_moves_aliases_while_search_keeps_answering(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """`ingest reindex` builds the next version, moves both aliases, and search never fails."""
+    _site, base = news_site
+    source = stack.add_source("reindex", base)
+    stack.crawl(source)
+    before = stack.count("articles")
+    failures: list[str] = []
+    counts: list[int] = []
+    stop = threading.Event()
+
+    def search_loop() -> None:
+        while not stop.is_set():
+            try:
+                response = stack.es.count(index=f"{stack.prefix}-articles")
+                counts.append(int(response["count"]))
+            except Exception as exc:  # noqa: BLE001 -- any failure is what we look for
+                failures.append(repr(exc))
+
+    reader = threading.Thread(target=search_loop)
+    reader.start()
+    try:
+        reports = json.loads(stack.ingest("reindex", "--kind", "articles").stdout)
+    finally:
+        stop.set()
+        reader.join()
+
+    report = reports[0]
+    assert failures == []
+    assert counts and min(counts) > 0
+    assert report["copied"] == before
+    aliases = stack.es.indices.get_alias(name=f"{stack.prefix}-articles")
+    assert list(aliases) == [report["to"]]
+    write = stack.es.indices.get_alias(name=f"{stack.prefix}-articles-write")
+    assert list(write) == [report["to"]]
+    assert not stack.es.indices.exists(index=report["from"])
+    assert stack.count("articles") == before
+    hits = stack.search("regional office", "--source", source, "--kind", "articles")
+    assert len(hits) == 5
