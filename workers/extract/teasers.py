@@ -72,11 +72,11 @@ _KEEP_TOKENS = frozenset(
     {"card", "teaser", "teasers", "post", "posts", "story", "stories", "article", "articles"}
     | {"related", "more", "latest", "headline", "title"}
 )
-_TITLE_TOKENS = frozenset({"title", "headline", "heading", "hed", "heads", "header"})
-_BLOCK_TITLE_TOKENS = _TITLE_TOKENS | {"label", "head"}
+_TITLE_TOKENS = frozenset({"title", "headline", "heading", "hed", "heads"})
+_BLOCK_TITLE_TOKENS = _TITLE_TOKENS | {"label", "head", "header"}
 _SUMMARY_TOKENS = frozenset(
-    {"summary", "excerpt", "teaser", "dek", "deck", "description", "desc", "standfirst"}
-    | {"lead", "intro", "abstract", "subtitle", "subheadline", "text", "body", "snippet"}
+    {"summary", "excerpt", "dek", "deck", "description", "desc", "standfirst"}
+    | {"lead", "intro", "abstract", "subtitle", "subheadline", "text", "snippet"}
 )
 _META_TOKENS = frozenset(
     {"date", "time", "timestamp", "byline", "author", "meta", "category", "kicker", "label"}
@@ -208,8 +208,10 @@ _SEPARATOR = re.compile(r"(?:[.!?;]\s+|\s+[|–—-]\s+|\s*\n\s*)")
 _EMPTY: frozenset[str] = frozenset()
 # Second-level labels under country domains: "co.uk", "com.au", "or.jp".
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
-# Elements whose attributes name other URLs: links, <base>, canonical <link>, og:url <meta>.
-_LINKING = frozenset({"a", "base", "link", "meta"})
+# Elements read for page facts: links, <base>, canonical <link>, og: <meta>, <title>.
+_LINKING = frozenset({"a", "base", "link", "meta", "title"})
+_SITE_NAME_META = frozenset({"og:site_name", "application-name"})
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*::\s*|\s+·\s+")
 
 # Per-element flags, inherited by descendants.
 EXCLUDED = 1  # navigation, page chrome: links here are never teasers
@@ -247,6 +249,8 @@ class _Tree:
     anchor_text: dict[int, str] = field(default_factory=dict)
     base: str = ""
     self_urls: set[str] = field(default_factory=set)
+    # case-folded names of the site itself: a heading saying only that names no block
+    site_names: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -274,7 +278,7 @@ def find_teasers(soup: BeautifulSoup, page_url: str) -> TeaserScan:
     cards = _find_cards(tree)
     if not cards:
         return TeaserScan()
-    return _assemble(tree, cards, normalize_url(page_url) or page_url)
+    return _assemble(tree, cards, _normalize(page_url) or page_url)
 
 
 def _tokens_of(attrs: Mapping[str, object], cache: dict[str, frozenset[str]]) -> frozenset[str]:
@@ -298,6 +302,7 @@ def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
     pos: dict[int, int] = {}
     cache: dict[str, frozenset[str]] = {}
     canonical: list[str] = []
+    page_title = ""
     tags, parent, names, tokens = tree.tags, tree.parent, tree.names, tree.tokens
     text, flags, hrefs = tree.text, tree.flags, tree.hrefs
     last: Tag | None = None  # the latest element seen, most often the next node's parent
@@ -354,14 +359,24 @@ def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
             rel = attrs.get("rel")
             if isinstance(rel, list) and "canonical" in rel and isinstance(href, str):
                 canonical.append(href)
-        elif attrs.get("property") == "og:url":
+        elif name == "title":
+            if not page_title:
+                page_title = node.get_text()
+        else:
+            key = attrs.get("property") or attrs.get("name")
             content = attrs.get("content")
-            if isinstance(content, str):
+            if isinstance(content, str) and key == "og:url":
                 canonical.append(content)
+            elif isinstance(content, str) and key in _SITE_NAME_META:
+                tree.site_names.add(_clean(content).casefold())
     for raw in [page_url, *canonical]:
-        own = normalize_url(raw, page_url)
+        own = _normalize(raw, page_url)
         if own is not None:
             tree.self_urls.add(own)
+    if page_title and urlsplit(page_url).path in ("", "/"):
+        # on a home page the <title> is the site's name, maybe with a slogan
+        for part in _TITLE_SEPARATOR.split(page_title):
+            tree.site_names.add(_clean(part).casefold())
     return tree
 
 
@@ -464,7 +479,7 @@ def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
     lowered = href[:12].lower()
     if lowered.startswith(("javascript:", "mailto:", "tel:", "data:", "sms:", "whatsapp:")):
         return None
-    target = normalize_url(href, base)
+    target = _normalize(href, base)
     if target is None or target in self_urls:
         return None
     parts = urlsplit(target)
@@ -477,6 +492,14 @@ def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
     if any(segment in _NON_STORY_SEGMENTS for segment in path.split("/")):
         return None
     return target
+
+
+def _normalize(url: str, base: str | None = None) -> str | None:
+    """normalize_url, with malformed input (e.g. "http://[::1") giving None, not an error."""
+    try:
+        return normalize_url(url, base)
+    except ValueError:
+        return None
 
 
 def _clean(text: str) -> str:
@@ -541,19 +564,21 @@ def _read_card(tree: _Tree, top: int, anchors: list[int]) -> _Card | None:
     url = tree.story[anchors[0]]
     names, tokens, end = tree.names, tree.tokens, tree.end
     stop = end[top]
-    head = -1
-    fallback = -1
+    heading = titled = fallback = -1  # linked h1-h6, linked "title" element, unlinked h1-h6
     for j in range(top, stop):
-        if tree.flags[j] & (CAPTION | EXCLUDED):
+        if tree.flags[j] & (CAPTION | EXCLUDED) or tree.text[j] == 0:
             continue
-        if names[j] in _HEADINGS or tokens[j] & _TITLE_TOKENS:
-            if tree.text[j] == 0:
-                continue
-            if any(j <= a < end[j] or a <= j < end[a] for a in anchors):
-                head = j
+        is_heading = names[j] in _HEADINGS
+        if not is_heading and (titled >= 0 or not tokens[j] & _TITLE_TOKENS):
+            continue
+        if any(j <= a < end[j] or a <= j < end[a] for a in anchors):
+            if is_heading:
+                heading = j
                 break
-            if fallback < 0 and names[j] in _HEADINGS:
-                fallback = j
+            titled = j
+        elif is_heading and fallback < 0:
+            fallback = j
+    head = heading if heading >= 0 else titled
     headline = _headline_text(tree, head, fallback, anchors)
     if headline is None:
         return None
@@ -603,8 +628,12 @@ def _summary(tree: _Tree, top: int, head: int, headline: str) -> str | None:
             continue
         contains_head = head >= 0 and j < head < end[j]
         tok = tokens[j]
+        if names[j] != "p" and tree.paras[j] > 0:
+            j += 1  # a summary box of paragraphs: its first paragraph is the summary
+            continue
         if (
             not contains_head
+            and not tree.has_img[j]
             and (names[j] == "p" or tok & _SUMMARY_TOKENS)
             and not tok & _META_TOKENS
             and tree.text[j] >= SUMMARY_MIN_CHARS
@@ -648,16 +677,18 @@ def _image(tree: _Tree, top: int) -> Image | None:
     src = src or source_set
     if src is None:
         return None
-    url = normalize_url(src, tree.base)
+    url = _normalize(src, tree.base)
     if url is None:
         return None
     caption_text = _clean(tags[cap_el].get_text(" ")) if cap_el >= 0 else ""
     credit_text = _clean(tags[credit_el].get_text(" ")) if credit_el >= 0 else ""
-    if credit_text and credit_text in caption_text:
-        caption_text = _clean(caption_text.replace(credit_text, " "))
+    if credit_text and cap_el >= 0 and cap_el < credit_el < tree.end[cap_el]:
+        caption_text = _clean(caption_text.replace(credit_text, " "))  # credit nested inside
     caption, credit = split_credit(caption_text)
     if credit_text:
         credit = _credit_name(credit_text) or credit_text.strip("()[] ")
+        if caption and caption.endswith(credit_text):
+            caption = caption[: -len(credit_text)].strip(" |–—-") or None
     return Image(url, caption, credit or None)
 
 
@@ -883,6 +914,8 @@ def _heading_of(tree: _Tree, totals: _Totals, j: int) -> str | None:
     if not heading or len(heading) > HEADING_MAX_CHARS or heading.count(" ") >= HEADING_MAX_WORDS:
         return None
     if head < 0 and not _RELATED_LABEL.match(heading):
+        return None
+    if heading.casefold() in tree.site_names:
         return None
     return heading
 

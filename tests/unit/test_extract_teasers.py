@@ -1,0 +1,258 @@
+"""Teaser finder: fixture pages in several CMS styles, exclusions, robustness, the dev set."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from workers.extract.teasers import TeaserScan, find_teasers, split_credit
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+FIXTURES = sorted(path.stem for path in PAGES.glob("*.html"))
+
+
+def _expected(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _scan(name: str) -> tuple[BeautifulSoup, TeaserScan]:
+    html = (PAGES / f"{name}.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "lxml")
+    return soup, find_teasers(soup, _expected(name)["page_url"])
+
+
+def _scan_html(html: str, url: str = "https://news.example/story/current-page") -> TeaserScan:
+    return find_teasers(BeautifulSoup(html, "lxml"), url)
+
+
+def test_fixture_set_covers_listing_and_article_pages() -> None:
+    """Both listing_* and teasers_* fixtures exist, each with its expected JSON."""
+    assert any(name.startswith("listing_") for name in FIXTURES)
+    assert any(name.startswith("teasers_") for name in FIXTURES)
+    for name in FIXTURES:
+        assert (PAGES / f"{name}.json").is_file(), name
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_fixture_teasers_match_expected(name: str) -> None:
+    """Every fixture page yields exactly the teasers in its expected JSON, in order."""
+    _, scan = _scan(name)
+    assert [teaser.to_dict() for teaser in scan.teasers] == _expected(name)["teasers"]
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_find_teasers_leaves_the_tree_unchanged(name: str) -> None:
+    """The scan reads the soup without adding, removing or editing anything."""
+    html = (PAGES / f"{name}.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "lxml")
+    before = str(soup)
+    find_teasers(soup, _expected(name)["page_url"])
+    assert str(soup) == before
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_blocks_hold_every_teaser_link(name: str) -> None:
+    """Each teaser's story link sits inside one of the reported block containers."""
+    _, scan = _scan(name)
+    hrefs: set[str] = set()
+    for block in scan.blocks:
+        hrefs.update(str(a.get("href")) for a in block.find_all("a", href=True))
+    for teaser in scan.teasers:
+        path = re.sub(r"^https?://[^/]+", "", teaser.url)
+        assert any(path in href for href in hrefs), teaser.url
+
+
+def test_more_for_you_block_includes_its_heading_but_not_the_article() -> None:
+    """The "More For You" container carries its heading and none of the story's paragraphs."""
+    _, scan = _scan("teasers_more_for_you")
+    texts = [block.get_text(" ", strip=True) for block in scan.blocks]
+    assert len(texts) == 1
+    assert texts[0].startswith("More For You")
+    assert "tidal barrier across the mouth" not in texts[0]
+
+
+def test_inline_links_in_article_prose_are_not_teasers() -> None:
+    """Links inside running paragraphs of the article body stay in the body."""
+    _, scan = _scan("teasers_more_for_you")
+    urls = {teaser.url for teaser in scan.teasers}
+    assert not any("flood-defences-review" in url or "fishing-fleet" in url for url in urls)
+    _, sidebar = _scan("teasers_latest_sidebar")
+    assert not any("seasonal-workers-housing" in teaser.url for teaser in sidebar.teasers)
+
+
+def test_link_to_the_page_itself_is_not_a_teaser() -> None:
+    """A related or latest list that links back to the current story leaves that entry out."""
+    soup, scan = _scan("teasers_latest_sidebar")
+    own = _expected("teasers_latest_sidebar")["page_url"]
+    assert own not in {teaser.url for teaser in scan.teasers}
+    assert soup.find("a", href=own) is not None
+
+
+def test_chrome_links_are_never_teasers() -> None:
+    """Navigation, tags, authors, comments, pagination, share and footer links are skipped."""
+    unwanted = re.compile(r"/tag/|/author|/authors/|#|facebook|twitter|/page/|/newsletters/|/about")
+    for name in FIXTURES:
+        _, scan = _scan(name)
+        for teaser in scan.teasers:
+            assert not unwanted.search(teaser.url), (name, teaser.url)
+            assert "previous" not in teaser.headline.lower(), (name, teaser.headline)
+
+
+def test_headline_is_the_story_title_not_read_more_or_alt_text() -> None:
+    """Card headlines come from the heading, never from "Keep Reading" or the image alt."""
+    for name in FIXTURES:
+        _, scan = _scan(name)
+        for teaser in scan.teasers:
+            assert not re.match(r"(?i)keep reading|read more|show less", teaser.headline)
+            assert teaser.headline not in {"Lighthouse cottage", "Choir on stage", "Ferry"}
+
+
+def test_caption_and_credit_are_split() -> None:
+    """ "(Photo: X)" and a separate credit line give a clean caption plus the credit."""
+    _, scan = _scan("teasers_more_for_you")
+    first = scan.teasers[0].image
+    assert first is not None
+    assert first.caption == "The cottage had stood empty since 1987."
+    assert first.credit == "Ivo Marsh"
+
+
+def test_tracking_parameters_are_dropped_from_teaser_urls() -> None:
+    """Teaser URLs are normalised: utm_* parameters removed, relative links made absolute."""
+    _, scan = _scan("teasers_more_for_you")
+    ferry = [teaser for teaser in scan.teasers if "ferry" in teaser.url]
+    assert [teaser.url for teaser in ferry] == [
+        "https://www.northshore-gazette.example/business/ferry-operator-orders-electric-boats"
+    ]
+
+
+def test_positions_count_from_zero_within_each_block() -> None:
+    """Positions restart at 0 in every block and increase by one."""
+    _, scan = _scan("listing_home_grid")
+    by_block: dict[str | None, list[int]] = {}
+    for teaser in scan.teasers:
+        by_block.setdefault(teaser.block, []).append(teaser.position)
+    assert by_block
+    for positions in by_block.values():
+        assert positions == list(range(len(positions)))
+
+
+def test_listing_page_reports_each_grid_as_a_block() -> None:
+    """A home page's lead package and section grids are each one container."""
+    _, scan = _scan("listing_home_grid")
+    assert len(scan.blocks) == 3
+    assert {teaser.block for teaser in scan.teasers} == {None, "Politics", "Sport"}
+
+
+def test_single_labelled_link_in_body_is_a_teaser() -> None:
+    """An "Also read:" paragraph inside the article is a one-card block named by its label."""
+    _, scan = _scan("teasers_latest_sidebar")
+    also = [teaser for teaser in scan.teasers if teaser.block == "Also read"]
+    assert [teaser.headline for teaser in also] == [
+        "Frost warnings for fruit growers lifted early this spring"
+    ]
+    assert any(block.name == "p" for block in scan.blocks)
+
+
+def test_lone_unlabelled_link_is_not_a_teaser() -> None:
+    """One story link on its own, with no heading or label, does not make a block."""
+    html = (
+        "<html><body><article><h1>Current story</h1><p>Body text of the story.</p>"
+        "<div><a href='/story/another-one'>A different story with a long headline</a></div>"
+        "</article></body></html>"
+    )
+    assert _scan_html(html).teasers == []
+
+
+def test_german_related_label_names_the_block() -> None:
+    """A "Lesen Sie auch" box with two links becomes a block under that name."""
+    html = (
+        "<html><body><div class='box'><h3>Lesen Sie auch</h3><ul>"
+        "<li><a href='/politik/wahl-im-landtag-entschieden'>"
+        "Wahl im Landtag knapp entschieden</a></li>"
+        "<li><a href='/politik/neue-regeln-fuer-mieter'>Neue Regeln für Mieter ab Januar</a></li>"
+        "</ul></div></body></html>"
+    )
+    scan = _scan_html(html, "https://zeitung.example/politik/aktuell")
+    assert [teaser.block for teaser in scan.teasers] == ["Lesen Sie auch", "Lesen Sie auch"]
+    assert scan.teasers[0].url == "https://zeitung.example/politik/wahl-im-landtag-entschieden"
+
+
+def test_lazy_image_beats_placeholder_src() -> None:
+    """A data: or blank.gif src is a placeholder; the lazy-load attribute names the picture."""
+    _, scan = _scan("listing_lazy_images")
+    images = [teaser.image.url if teaser.image else None for teaser in scan.teasers]
+    assert all(url and url.startswith("https://media.fjordblatt.example/") for url in images)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fans wave flags. (Photo: X)", ("Fans wave flags.", "X")),
+        ("Getty Images", (None, "Getty Images")),
+        (
+            "Voters queue in Hull. Ian Forsyth/Getty Images",
+            ("Voters queue in Hull.", "Ian Forsyth/Getty Images"),
+        ),
+        ("Smoke over the port © Reuters", ("Smoke over the port", "Reuters")),
+        ("Photo: Jane Roe", (None, "Jane Roe")),
+        ("Crowds in Lyon (France)", ("Crowds in Lyon (France)", None)),
+        ("Der Hafen am Morgen | Foto: dpa", ("Der Hafen am Morgen", "dpa")),
+        ("Reuters reported the deal on Monday.", ("Reuters reported the deal on Monday.", None)),
+        ("", (None, None)),
+    ],
+)
+def test_split_credit(text: str, expected: tuple[str | None, str | None]) -> None:
+    """Captions split into text and photo credit only where a credit marker is present."""
+    assert split_credit(text) == expected
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "\x00\x01\x02\xff\xfe binary junk",
+        "<html><body><div><a href='/x/one-two-three-four'>Unclosed card with a long headline",
+        "<div>" * 3000 + "<a href='/deep/story-here'>A deeply nested link with words</a>",
+        "<a href='javascript:void(0)'>Javascript link that looks like a headline</a>" * 5,
+        "<a href='http://[::1'>Broken URL that looks like a long headline</a>" * 3,
+    ],
+)
+def test_malformed_input_does_not_crash(html: str) -> None:
+    """Empty, binary, truncated and deeply nested pages give a scan, not an exception."""
+    scan = _scan_html(html)
+    assert isinstance(scan, TeaserScan)
+
+
+def _devset() -> Path:
+    return Path(os.environ.get("INGEST_DEVSET", "/work/shared/devset"))
+
+
+@pytest.mark.skipif(
+    not (_devset() / "gold.jsonl").is_file(),
+    reason="dev set not found (set INGEST_DEVSET or provide /work/shared/devset)",
+)
+def test_devset_blocks_find_related_stories_and_leave_bodies_alone() -> None:
+    """On real article pages most have teaser blocks, and no block swallows body sentences."""
+    root = _devset()
+    pages = with_teasers = 0
+    for line in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        gold = json.loads(line)
+        html = gzip.decompress((root / gold["file"]).read_bytes()).decode("utf-8", "replace")
+        scan = find_teasers(BeautifulSoup(html, "lxml"), gold["url"])
+        pages += 1
+        with_teasers += bool(scan.teasers)
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", gold["body"]) if len(s) > 80]
+        for block in scan.blocks:
+            text = " ".join(block.get_text(" ").split())
+            inside = sum(" ".join(s.split()) in text for s in sentences)
+            assert inside <= 1, (gold["file"], inside)
+    assert pages > 0
+    assert with_teasers / pages >= 0.7
