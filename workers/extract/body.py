@@ -23,6 +23,16 @@ PROSE_MAX_LINK_DENSITY = 0.35
 # A junk-looking element holding this share of the page's prose is a wrapper, not junk.
 WRAPPER_SHARE = 0.5
 TEASER_WRAPPER_SHARE = 0.7
+# An element marked as the article body with this share of the prose shields its ancestors.
+POSITIVE_CORE_SHARE = 0.2
+# Paragraph clustering: which ancestors a paragraph scores, and how much each level gets.
+LOCAL_MIN_WEIGHT = 25
+LOCAL_LEVELS = 5
+_LEVEL_DIVIDERS = (1.0, 2.0, 6.0, 9.0, 12.0)
+# Widening the container: furniture costs this many characters of prose per character.
+NOISE_PENALTY = 2.0
+OTHER_NOISE = 0.5
+POSITIVE_BONUS = 1.15
 # Blocks with more link text than this inside the body are link lists, not paragraphs.
 BODY_MAX_LINK_DENSITY = 0.5
 SHORT_BOILERPLATE_WEIGHT = 160
@@ -62,6 +72,7 @@ def excluded_nodes(page: Page) -> list[bool]:
         if parent >= 0:
             prose[parent] += prose[index]
     total = sum(prose[index] for index, node in enumerate(nodes) if node.parent < 0) or 1
+    protected = _story_ancestors(page, prose, total)
     excluded = [False] * len(nodes)
     for index, node in enumerate(nodes):
         if node.parent >= 0 and excluded[node.parent]:
@@ -70,43 +81,102 @@ def excluded_nodes(page: Page) -> list[bool]:
         flags = node.flags
         if flags & _HARD_EXCLUDE:
             excluded[index] = True
-        elif flags & _SOFT_EXCLUDE:
+        elif flags & _SOFT_EXCLUDE and index not in protected:
             limit = TEASER_WRAPPER_SHARE if flags & TEASER else WRAPPER_SHARE
             excluded[index] = prose[index] < limit * total
     return excluded
 
 
-def _block_value(block: Block) -> float:
-    if is_prose(block):
-        return float(block.weight)
-    if block.link_weight * 2 > block.weight:
-        return -float(block.weight)
-    return -0.25 * block.weight
+def _story_ancestors(page: Page, prose: list[int], total: int) -> set[int]:
+    """Ancestors of the richest element marked as the article body (articleBody, .article-body).
+
+    Layout wrappers around the story sometimes carry furniture-like names ("sidebar-grid");
+    they must not take the story down with them.
+    """
+    best, best_prose = -1, POSITIVE_CORE_SHARE * total
+    for index, node in enumerate(page.nodes):
+        if node.flags & POSITIVE and not node.flags & _HARD_EXCLUDE and prose[index] > best_prose:
+            best, best_prose = index, prose[index]
+    protected: set[int] = set()
+    while best >= 0:
+        protected.add(best)
+        best = page.nodes[best].parent
+    return protected
+
+
+def _paragraph_score(block: Block) -> float:
+    """Readability-style weight of one paragraph: longer and comma-rich reads more like prose."""
+    commas = block.text.count(",") + block.text.count("\u3001") + block.text.count("\uff0c")
+    return 1.0 + commas + min(block.weight // 100, 3)
+
+
+def _local_best(page: Page, excluded: list[bool], link_share: list[float]) -> int | None:
+    """The element most paragraphs hang from: each paragraph scores its nearest ancestors."""
+    nodes = page.nodes
+    score = [0.0] * len(nodes)
+    for block in page.blocks:
+        if excluded[block.node] or block.heading or block.weight < LOCAL_MIN_WEIGHT:
+            continue
+        if block.link_weight * 2 > block.weight:
+            continue
+        value = _paragraph_score(block)
+        ancestor = nodes[block.node].parent
+        for level in range(LOCAL_LEVELS):
+            if ancestor < 0:
+                break
+            score[ancestor] += value / _LEVEL_DIVIDERS[level]
+            ancestor = nodes[ancestor].parent
+    best: int | None = None
+    best_score = 0.0
+    for index, value in enumerate(score):
+        if value and not excluded[index]:
+            adjusted = value * (1.0 - link_share[index])
+            if adjusted > best_score:
+                best, best_score = index, adjusted
+    return best
 
 
 def choose_container(page: Page, excluded: list[bool]) -> int | None:
-    """The element whose subtree best separates story prose from everything else."""
+    """The element holding the story: the local paragraph cluster, widened while that pays.
+
+    Starting from the element most paragraphs hang from, every ancestor is weighed by the prose
+    it holds against the link text and other furniture it would drag in; the best one wins.
+    """
     nodes = page.nodes
     if not nodes:
         return None
-    score = [0.0] * len(nodes)
+    prose = [0] * len(nodes)
+    links = [0] * len(nodes)
+    other = [0] * len(nodes)
     for block in page.blocks:
-        if not excluded[block.node]:
-            score[block.node] += _block_value(block)
+        if excluded[block.node]:
+            continue
+        links[block.node] += block.link_weight
+        if is_prose(block):
+            prose[block.node] += block.weight
+        else:
+            other[block.node] += block.weight - block.link_weight
     for index in range(len(nodes) - 1, -1, -1):
         parent = nodes[index].parent
         if parent >= 0:
-            score[parent] += score[index]
-    best: int | None = None
-    best_score = 0.0
-    for index, node in enumerate(nodes):
-        if excluded[index]:
-            continue
-        value = score[index]
-        if value > 0 and node.flags & POSITIVE:
-            value *= 1.15
+            prose[parent] += prose[index]
+            links[parent] += links[index]
+            other[parent] += other[index]
+    link_share = [
+        links[i] / (prose[i] + links[i] + other[i]) if links[i] else 0.0 for i in range(len(nodes))
+    ]
+    start = _local_best(page, excluded, link_share)
+    if start is None:
+        return None
+    best, best_score = start, float("-inf")
+    ancestor = start
+    while ancestor >= 0 and not excluded[ancestor]:
+        value = prose[ancestor] - NOISE_PENALTY * (links[ancestor] + OTHER_NOISE * other[ancestor])
+        if value > 0 and nodes[ancestor].flags & POSITIVE:
+            value *= POSITIVE_BONUS
         if value > best_score:
-            best, best_score = index, value
+            best, best_score = ancestor, value
+        ancestor = nodes[ancestor].parent
     return best
 
 

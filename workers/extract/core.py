@@ -296,7 +296,7 @@ def _select(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
 
 def _rule_text(soup: BeautifulSoup, page: Page, selector: str | None) -> _Found | None:
     for tag in _select(soup, selector):
-        index = page.index.get(id(tag))
+        index = page.node_of(tag)
         text = page.text_of(index) if index is not None else tag.get_text(" ")
         text = clean_space(text.replace("\n", " "))
         if text:
@@ -314,7 +314,7 @@ def _rule_body(
     if rule is None or not rule.body:
         return None
     containers = sorted(
-        index for tag in _select(soup, rule.body) if (index := page.index.get(id(tag))) is not None
+        index for tag in _select(soup, rule.body) if (index := page.node_of(tag)) is not None
     )
     if not containers:
         return None

@@ -17,14 +17,17 @@ from workers.extract.patterns import (
     JUNK,
     POSITIVE,
     SKIP_TAGS,
+    TAG_FLAGS,
     TEASER,
     classify_attrs,
     is_hidden_style,
 )
 from workers.extract.text import clean_space, text_weight
 
-# Raw-text elements: nothing inside them is markup, so the walk never descends.
-_RAW_TAGS = frozenset({"script", "style"})
+# Elements the walk never descends into: raw text, or drawings whose parts carry no prose.
+_OPAQUE_TAGS = frozenset({"script", "style", "svg", "math"})
+# Elements without prose children: read their attributes, and let <br>/<hr> end a block.
+_LEAF_TAGS = frozenset({"meta", "link", "title", "br", "hr", "wbr"})
 _META_KEYS = ("property", "name", "itemprop", "http-equiv")
 
 
@@ -78,7 +81,13 @@ class Page:
     h1: list[int] = field(default_factory=list)
     times: list[int] = field(default_factory=list)
     images: list[int] = field(default_factory=list)
-    index: dict[int, int] = field(default_factory=dict)
+    _index: dict[int, int] | None = None
+
+    def node_of(self, tag: Tag) -> int | None:
+        """Index of a parsed element in the node table (None when the walk skipped it)."""
+        if self._index is None:
+            self._index = {id(node.tag): index for index, node in enumerate(self.nodes)}
+        return self._index.get(id(tag))
 
     def text_of(self, node: int) -> str:
         """Visible text of the blocks inside an element, blocks joined by newlines."""
@@ -96,37 +105,16 @@ class Page:
         return outer <= inner < self.nodes[outer].end
 
 
-class _Frame:
-    """Walk state for one open element."""
-
-    __slots__ = ("children", "heading", "index", "is_block", "is_bold", "is_link", "mute", "owner")
-
-    def __init__(
-        self,
-        children: Iterator[PageElement],
-        index: int,
-        is_block: bool,
-        is_link: bool,
-        is_bold: bool,
-        mute: bool,
-        owner: int,
-        heading: int,
-    ) -> None:
-        self.children = children
-        self.index = index
-        self.is_block = is_block
-        self.is_link = is_link
-        self.is_bold = is_bold
-        self.mute = mute
-        self.owner = owner
-        self.heading = heading
+# Walk state for one open element: its children iterator, its index, and what to undo on
+# leaving it (block owner and heading level before it; whether it opened a link/bold/mute).
+_Frame = tuple[Iterator[PageElement], int, bool, bool, bool, bool, int, int]
 
 
 def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Page:
     """Walk the tree once, without recursion, collecting everything later steps need."""
     page = Page()
     nodes = page.nodes
-    index = page.index
+    blocks = page.blocks
     parts: list[str] = []
     link_parts: list[str] = []
     bold_parts: list[str] = []
@@ -138,161 +126,165 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
     mute = 0
 
     def flush() -> None:
-        if not parts:
-            return
         text = clean_space("".join(parts))
         if text and owner >= 0:
-            link_text = clean_space("".join(link_parts)) if link_parts else ""
-            bold_text = clean_space("".join(bold_parts)) if bold_parts else ""
-            page.blocks.append(
-                Block(
-                    owner,
-                    text,
-                    text_weight(text),
-                    text_weight(link_text),
-                    heading,
-                    text_weight(bold_text),
-                    in_list,
-                )
-            )
+            link_weight = text_weight(clean_space("".join(link_parts))) if link_parts else 0
+            bold_weight = text_weight(clean_space("".join(bold_parts))) if bold_parts else 0
+            weight = text_weight(text)
+            blocks.append(Block(owner, text, weight, link_weight, heading, bold_weight, in_list))
         parts.clear()
-        link_parts.clear()
-        bold_parts.clear()
+        if link_parts:
+            link_parts.clear()
+        if bold_parts:
+            bold_parts.clear()
 
-    root = soup.find("html")
-    html_tag = root if isinstance(root, Tag) else None
-    if html_tag is not None:
-        lang = html_tag.get("lang") or html_tag.get("xml:lang")
-        if isinstance(lang, str):
-            page.html_lang = lang
-    stack = [_Frame(iter(soup.contents), -1, False, False, False, False, -1, 0)]
+    for top in soup.contents:
+        if isinstance(top, Tag) and top.name == "html":
+            lang = top.get("lang") or top.get("xml:lang")
+            if isinstance(lang, str):
+                page.html_lang = lang
+            break
+    stack: list[_Frame] = [(iter(soup.contents), -1, False, False, False, False, -1, 0)]
     while stack:
         frame = stack[-1]
-        child = next(frame.children, None)
-        if child is None:
-            stack.pop()
-            if frame.index >= 0:
-                nodes[frame.index].end = len(nodes)
-            if frame.is_block:
+        parent = frame[1]
+        pushed = False
+        for child in frame[0]:
+            kind = type(child)
+            if kind is NavigableString:
+                if not mute:
+                    string = cast(str, child)
+                    parts.append(string)
+                    if links_open:
+                        link_parts.append(string)
+                    if bold_open:
+                        bold_parts.append(string)
+                continue
+            if kind is not Tag or not isinstance(child, Tag):
+                continue
+            name = child.name
+            attrs = child.attrs
+            if name in _OPAQUE_TAGS:
+                if name == "script":
+                    kind_attr = attrs.get("type")
+                    if isinstance(kind_attr, str) and "ld+json" in kind_attr.lower():
+                        page.json_ld.append(child.get_text())
+                continue
+            if removed and id(child) in removed:
+                continue
+            if name in _LEAF_TAGS:
+                if name == "meta":
+                    _collect_meta(page, attrs)
+                elif name == "link":
+                    rel = attrs.get("rel")
+                    href = attrs.get("href")
+                    if page.canonical is None and isinstance(href, str) and rel:
+                        if "canonical" in rel:
+                            page.canonical = href
+                elif name == "title":
+                    if page.title_tag is None and (parent < 0 or nodes[parent].name != "svg"):
+                        page.title_tag = clean_space(child.get_text())
+                elif parts and name != "wbr":
+                    flush()
+                continue
+            idx = len(nodes)
+            if attrs:
+                flags = _attribute_flags(page, name, attrs, idx)
+            else:
+                flags = TAG_FLAGS.get(name, 0)
+            if teaser_blocks and id(child) in teaser_blocks:
+                flags |= TEASER
+            context = flags | nodes[parent].context if parent >= 0 else flags
+            nodes.append(Node(child, name, parent, flags, context))
+            is_link = is_bold = False
+            if name == "a":
+                href = attrs.get("href")
+                if isinstance(href, str):
+                    page.hrefs.append(href)
+                is_link = True
+                links_open += 1
+            elif name == "strong" or name == "b":  # noqa: PLR1714  (cheaper than a set here)
+                is_bold = True
+                bold_open += 1
+            elif name == "h1":
+                page.h1.append(idx)
+            elif name == "time":
+                page.times.append(idx)
+            elif name == "img":
+                page.images.append(idx)
+                nodes[idx].end = idx + 1
+                continue
+            muted = name in SKIP_TAGS or name == "head" or bool(flags & HIDDEN)
+            if muted:
+                mute += 1
+            is_block = name in BLOCK_TAGS
+            frame_owner = owner
+            frame_heading = heading
+            if is_block:
+                if parts:
+                    flush()
+                owner = idx
+                heading = HEADING_LEVEL.get(name, heading)
+                in_list = name == "li"
+            stack.append(
+                (
+                    iter(child.contents),
+                    idx,
+                    is_block,
+                    is_link,
+                    is_bold,
+                    muted,
+                    frame_owner,
+                    frame_heading,
+                )
+            )
+            pushed = True
+            break
+        if pushed:
+            continue
+        stack.pop()
+        _, index, is_block, is_link, is_bold, muted, frame_owner, frame_heading = frame
+        if index >= 0:
+            nodes[index].end = len(nodes)
+        if is_block:
+            if parts:
                 flush()
-                owner = frame.owner
-                heading = frame.heading
-                in_list = nodes[owner].name == "li" if owner >= 0 else False
-            if frame.is_link:
-                links_open -= 1
-            if frame.is_bold:
-                bold_open -= 1
-            if frame.mute:
-                mute -= 1
-            continue
-        kind = type(child)
-        if kind is NavigableString:
-            if not mute:
-                string = cast(str, child)
-                parts.append(string)
-                if links_open:
-                    link_parts.append(string)
-                if bold_open:
-                    bold_parts.append(string)
-            continue
-        if kind is not Tag or not isinstance(child, Tag):
-            continue
-        name = child.name
-        attrs = child.attrs
-        if name in _RAW_TAGS:
-            if name == "script":
-                kind_attr = attrs.get("type")
-                if isinstance(kind_attr, str) and "ld+json" in kind_attr.lower():
-                    page.json_ld.append(child.get_text())
-            continue
-        if id(child) in removed:
-            continue
-        if name == "meta":
-            _collect_meta(page, attrs)
-            continue
-        if name == "link":
-            rel = attrs.get("rel")
-            href = attrs.get("href")
-            if page.canonical is None and isinstance(href, str) and rel and "canonical" in rel:
-                page.canonical = href
-            continue
-        if name == "title":
-            if page.title_tag is None and (
-                not stack[-1].mute or nodes[stack[-1].index].name == "head"
-            ):
-                page.title_tag = clean_space(child.get_text())
-            continue
-        if name in {"br", "hr"}:
-            flush()
-            continue
-        idx = len(nodes)
-        index[id(child)] = idx
-        parent = stack[-1].index
-        classes = attrs.get("class")
-        ident = attrs.get("id")
-        class_id = ""
-        if classes:
-            class_id = " ".join(classes) if isinstance(classes, list) else str(classes)
-        if isinstance(ident, str) and ident:
+            owner = frame_owner
+            heading = frame_heading
+            in_list = owner >= 0 and nodes[owner].name == "li"
+        if is_link:
+            links_open -= 1
+        if is_bold:
+            bold_open -= 1
+        if muted:
+            mute -= 1
+    if parts:
+        flush()
+    return page
+
+
+def _attribute_flags(page: Page, name: str, attrs: Mapping[str, object], idx: int) -> int:
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    if classes or ident:
+        class_id = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+        if isinstance(ident, str):
             class_id = f"{class_id} {ident}"
         flags = classify_attrs(name, class_id.lower())
-        if "hidden" in attrs:
-            flags |= HIDDEN
-        style = attrs.get("style")
-        if isinstance(style, str) and "none" in style and is_hidden_style(style):
-            flags |= HIDDEN
-        itemprop = attrs.get("itemprop")
-        if itemprop:
-            prop = itemprop if isinstance(itemprop, str) else " ".join(itemprop)
-            page.itemprops.append((idx, prop))
-            if prop == "articleBody":
-                flags |= POSITIVE
-        if teaser_blocks and id(child) in teaser_blocks:
-            flags |= TEASER
-        context = flags | (nodes[parent].context if parent >= 0 else 0)
-        nodes.append(Node(child, name, parent, flags, context))
-        is_link = False
-        is_bold = False
-        if name == "a":
-            href = attrs.get("href")
-            if isinstance(href, str):
-                page.hrefs.append(href)
-            is_link = True
-            links_open += 1
-        elif name in ("strong", "b"):
-            is_bold = True
-            bold_open += 1
-        elif name == "h1":
-            page.h1.append(idx)
-        elif name == "time":
-            page.times.append(idx)
-        elif name == "img":
-            page.images.append(idx)
-        muted = name in SKIP_TAGS or name == "head" or bool(flags & HIDDEN)
-        if muted:
-            mute += 1
-        is_block = name in BLOCK_TAGS
-        frame_owner = owner
-        frame_heading = heading
-        if is_block:
-            flush()
-            owner = idx
-            heading = HEADING_LEVEL.get(name, heading)
-            in_list = name == "li"
-        stack.append(
-            _Frame(
-                iter(child.contents),
-                idx,
-                is_block,
-                is_link,
-                is_bold,
-                muted,
-                frame_owner,
-                frame_heading,
-            )
-        )
-    flush()
-    return page
+    else:
+        flags = TAG_FLAGS.get(name, 0)
+    if "hidden" in attrs:
+        flags |= HIDDEN
+    style = attrs.get("style")
+    if style and isinstance(style, str) and "none" in style and is_hidden_style(style):
+        flags |= HIDDEN
+    itemprop = attrs.get("itemprop")
+    if itemprop:
+        prop = itemprop if isinstance(itemprop, str) else " ".join(map(str, itemprop))  # type: ignore[call-overload]
+        page.itemprops.append((idx, prop))
+        if prop == "articleBody":
+            flags |= POSITIVE
+    return flags
 
 
 def _collect_meta(page: Page, attrs: Mapping[str, object]) -> None:

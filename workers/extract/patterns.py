@@ -108,7 +108,7 @@ _JUNK_SUBSTRINGS = re.compile(
     r"consent|popup|modal|recommend|toolbar|tooltip|skip-link|skiplink|newsticker|trending|"
     r"most-?read|most-?popular|mostviewed|most-?viewed|read-?more|also-?read|more-?stories|"
     r"more-?news|more-?articles|see-?also|further-?reading|paywall-?(?:banner|prompt|offer)|"
-    r"login|register|widget|carousel|slideshow|gallery|jwplayer|video-?player|"
+    r"login|register|carousel|gallery|jwplayer|video-?player|"
     r"twitter-tweet|instagram-media|tiktok-embed|embed-?(?:twitter|instagram|youtube)|"
     r"table-?of-?contents|footnote-?ref|feedback|survey|bookmark|follow-?us|"
     r"topbar|navbar|navigation|masthead|site-?header|site-?footer|page-?footer|"
@@ -132,13 +132,14 @@ _BYLINE_SUBSTRINGS = re.compile(
 )
 _BYLINE_TOKENS = re.compile(_SEP + r"(date|time|by|info|source|contributor|writer)" + _END)
 _POSITIVE = re.compile(
-    r"(?:article|story|entry|post|news|content|main|page|text)[-_]?(?:body|content|text|copy)|"
+    r"(?:article|story|entry|post|news|content|main|page|text)[-_]{0,2}(?:body|content|text|copy)|"
     r"body[-_]?(?:text|copy|content)|rich[-_]?text|articlebody|field--name-body|"
-    r"article__body|article-?detail|story-?detail|news-?detail|paywall|article-?main"
+    r"article-?detail|story-?detail|news-?detail|paywall|article-?main"
 )
 _SUBTITLE = re.compile(
     r"standfirst|subtitle|sub-title|subheadline|sub-headline|subhead(?!ing)|dek(?:$|[\s_-])|"
-    r"deck(?:$|[\s_-])|lede|lead(?:$|\s|text|-text|__text|_text|-paragraph)|intro|summary|excerpt|abstract|"
+    r"deck(?:$|[\s_-])|lede|lead(?:$|\s|text|-text|__text|_text|-paragraph)|intro|summary|"
+    r"excerpt|abstract|"
     r"description|strapline|chapo|chapeau|vorspann|entradilla|sottotitolo|kicker-?text|"
     r"teaser-?text|article-?teaser|header-?teaser|sapo|ingress|ingres|bajada|occhiello|"
     r"leadtext|lead-text|articlelead|article-?lead|article__lead|summary-?text"
@@ -149,25 +150,51 @@ _HIDDEN_CLASS = re.compile(
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
 
-@lru_cache(maxsize=8192)
+_MAX_TOKEN_CHARS = 48
+_MAX_TOKEN_HYPHENS = 5
+
+# Flags implied by the tag name alone.
+TAG_FLAGS = {
+    **_JUNK_TAGS,
+    **dict.fromkeys(_CAPTION_TAGS, CAPTION),
+}
+
+
+@lru_cache(maxsize=16384)
 def classify_attrs(name: str, class_id: str) -> int:
     """Flags implied by an element's tag name and its class/id text (lower-cased)."""
-    flags = _JUNK_TAGS.get(name, 0)
-    if name in _CAPTION_TAGS:
-        flags |= CAPTION
-    if not class_id:
-        return flags
-    if _HIDDEN_CLASS.search(class_id):
+    flags = TAG_FLAGS.get(name, 0)
+    if class_id:
+        for token in class_id.split():
+            # Long hyphenated ids are slugs of headlines ("...-promoted-..."), not roles.
+            if len(token) <= _MAX_TOKEN_CHARS and token.count("-") <= _MAX_TOKEN_HYPHENS:
+                flags |= _classify_token(token)
+    return flags
+
+
+@lru_cache(maxsize=16384)
+def _classify_token(token: str) -> int:
+    if "__" in token:
+        # BEM "block__element--modifier": the element names this node's role; the block
+        # names the component around it ("sidebar-grid__content" is content, not a sidebar).
+        element = token.rsplit("__", 1)[1].split("--", 1)[0]
+        return _classify_token(element) | (_classify_token_text(token) & POSITIVE)
+    return _classify_token_text(token)
+
+
+def _classify_token_text(token: str) -> int:
+    flags = 0
+    if _HIDDEN_CLASS.search(token):
         flags |= HIDDEN
-    if _CAPTION_SUBSTRINGS.search(class_id):
+    if _CAPTION_SUBSTRINGS.search(token):
         flags |= CAPTION
-    if _POSITIVE.search(class_id):
+    if _POSITIVE.search(token):
         flags |= POSITIVE
-    if _SUBTITLE.search(class_id):
+    if _SUBTITLE.search(token):
         flags |= SUBTITLE_HINT
-    if _BYLINE_SUBSTRINGS.search(class_id) or _BYLINE_TOKENS.search(class_id):
+    if _BYLINE_SUBSTRINGS.search(token) or _BYLINE_TOKENS.search(token):
         flags |= BYLINE
-    if _JUNK_SUBSTRINGS.search(class_id) or _JUNK_TOKENS.search(class_id):
+    if _JUNK_SUBSTRINGS.search(token) or _JUNK_TOKENS.search(token):
         flags |= JUNK
     return flags
 

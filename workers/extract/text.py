@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACE_RE = re.compile(r"\s+")
 # Characters that render as nothing: soft hyphen, zero-width spaces and joiners, BOM.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _WORD_RE = re.compile(r"\w+")
 # Scripts written without spaces between words: Han, Hiragana, Katakana, Thai and friends.
@@ -22,7 +22,9 @@ def clean_space(text: str) -> str:
     """Collapse runs of whitespace to one space and drop invisible characters."""
     if not text:
         return ""
-    return _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)).strip()
+    if not text.isascii() and _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
@@ -42,4 +44,6 @@ def word_count(text: str) -> int:
 
 def text_weight(text: str) -> int:
     """Length of a text in Latin-equivalent characters: dense-script characters count thrice."""
+    if text.isascii() or not _DENSE_SCRIPT_RE.search(text):
+        return len(text)
     return len(text) + 2 * len(_DENSE_SCRIPT_RE.findall(text))
