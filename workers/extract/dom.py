@@ -178,9 +178,13 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
                 elif name == "link":
                     rel = attrs.get("rel")
                     href = attrs.get("href")
-                    if page.canonical is None and isinstance(href, str) and rel:
-                        if "canonical" in rel:
-                            page.canonical = href
+                    if (
+                        page.canonical is None
+                        and isinstance(href, str)
+                        and rel
+                        and "canonical" in rel
+                    ):
+                        page.canonical = href
                 elif name == "title":
                     if page.title_tag is None and (parent < 0 or nodes[parent].name != "svg"):
                         page.title_tag = clean_space(child.get_text())
@@ -188,10 +192,7 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
                     flush()
                 continue
             idx = len(nodes)
-            if attrs:
-                flags = _attribute_flags(page, name, attrs, idx)
-            else:
-                flags = TAG_FLAGS.get(name, 0)
+            flags = _attribute_flags(page, name, attrs, idx) if attrs else TAG_FLAGS.get(name, 0)
             if teaser_blocks and id(child) in teaser_blocks:
                 flags |= TEASER
             context = flags | nodes[parent].context if parent >= 0 else flags
