@@ -57,6 +57,8 @@ _INLINE = frozenset(
     | {"abbr", "cite", "q", "s", "bdi", "bdo", "label"}
 )
 # Page-level containers: a stray class like "has-navigation" on them excludes nothing.
+# Page chrome by element name; <header>/<footer> only outside article/section/aside/li/main.
+_CHROME = frozenset({"nav", "menu", "address", "header", "footer"})
 _NEVER_EXCLUDED = frozenset({"html", "body", "main", "article"})
 _STOP = frozenset({"html", "body", "main", "[document]"})
 _EXCLUDE_ROLES = frozenset({"navigation", "menu", "menubar", "banner", "contentinfo", "search"})
@@ -220,6 +222,14 @@ CONTENT = 4  # inside article/section/aside/li/main: <header>/<footer> here are 
 IN_HEADING = 8  # inside h1-h6
 CAPTION = 16  # inside an image caption or credit
 
+# Flags an element's name alone sets on it and its descendants.
+_NAME_FLAGS = {
+    **dict.fromkeys(_MUTED, EXCLUDED | MUTED),
+    **dict.fromkeys(_CONTENT, CONTENT),
+    **dict.fromkeys(_HEADINGS, IN_HEADING),
+    "figcaption": CAPTION,
+}
+
 
 # --- the scan -------------------------------------------------------------------------------
 
@@ -299,18 +309,22 @@ def _tokens_of(attrs: Mapping[str, object], cache: dict[str, frozenset[str]]) ->
 def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
     """Pass 1, over the soup: flatten elements, own text lengths, zones, hrefs."""
     tree = _Tree(base=page_url)
-    pos: dict[int, int] = {}
     cache: dict[str, frozenset[str]] = {}
     canonical: list[str] = []
     page_title = ""
     tags, parent, names, tokens = tree.tags, tree.parent, tree.names, tree.tokens
     text, flags, hrefs = tree.text, tree.flags, tree.hrefs
-    last: Tag | None = None  # the latest element seen, most often the next node's parent
-    last_i = -1
+    # open elements from the root down: descendants come in document order, so a node's
+    # parent is always on this stack once the finished subtrees above it are popped
+    open_tags: list[object] = [soup]
+    open_idx = [-1]
     for node in soup.descendants:
+        up = node.parent
+        while open_tags[-1] is not up and len(open_tags) > 1:
+            open_tags.pop()
+            open_idx.pop()
+        p = open_idx[-1]
         if type(node) is NavigableString:
-            up = node.parent
-            p = last_i if up is last else pos.get(id(up), -1)
             if p >= 0 and not flags[p] & MUTED:
                 stripped = node.strip()
                 if stripped:
@@ -318,24 +332,16 @@ def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
             continue
         if not isinstance(node, Tag):
             continue
-        up = node.parent
-        p = last_i if up is last else pos.get(id(up), -1)
         i = len(tags)
-        pos[id(node)] = i
-        last, last_i = node, i
+        open_tags.append(node)
+        open_idx.append(i)
         name = node.name
         attrs = node.attrs
         tok = _tokens_of(attrs, cache) if attrs else _EMPTY
-        f = flags[p] if p >= 0 else 0
-        if name in _MUTED:
-            f |= EXCLUDED | MUTED
-        elif not f & EXCLUDED and _excluded(name, attrs, tok, f):
+        f = (flags[p] if p >= 0 else 0) | _NAME_FLAGS.get(name, 0)
+        if not f & EXCLUDED and (attrs or name in _CHROME) and _excluded(name, attrs, tok, f):
             f |= EXCLUDED
-        if name in _CONTENT:
-            f |= CONTENT
-        if name in _HEADINGS:
-            f |= IN_HEADING
-        if name == "figcaption" or tok & _CAPTION_CONTEXT:
+        if tok and tok & _CAPTION_CONTEXT:
             f |= CAPTION
         tags.append(node)
         parent.append(p)
@@ -382,12 +388,10 @@ def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
 
 def _excluded(name: str, attrs: Mapping[str, object], tok: frozenset[str], flags: int) -> bool:
     """True for navigation, page headers/footers, share bars, tag lists and the like."""
-    if name in ("nav", "menu", "address"):
+    if name in _CHROME and (name not in ("header", "footer") or not flags & CONTENT):
         return True
     if name in _NEVER_EXCLUDED:
         return False
-    if name in ("header", "footer") and not flags & CONTENT:
-        return True
     role = attrs.get("role")
     if isinstance(role, str) and role.lower() in _EXCLUDE_ROLES:
         return True
