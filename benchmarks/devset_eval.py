@@ -262,6 +262,14 @@ def show_worst(rows: list[dict[str, Any]], count: int) -> None:
             print(f"  {row['case'].id}: got {row['output'].published} want {want}")
 
 
+def dump(rows: list[dict[str, Any]], path: Path) -> None:
+    """Per-page scores of our extractor, one JSON object per line, for comparing runs."""
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            record = {key: row[key] for key in ("precision", "recall", "title", "authors", "date")}
+            handle.write(json.dumps({"id": row["case"].id, **record}) + "\n")
+
+
 def show_one(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         case, output = row["case"], row["output"]
@@ -280,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-worst", type=int, default=0, metavar="K")
     parser.add_argument("--only", default=None, metavar="ID")
     parser.add_argument("--split", choices=("all", "dev", "holdout"), default="all")
+    parser.add_argument("--dump", type=Path, default=None, help="write per-page scores (JSONL)")
     args = parser.parse_args(argv)
     devset = args.devset or default_devset()
     if not (devset / "gold.jsonl").exists():
@@ -292,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     totals, rows = run(cases)
     print(f"dev set: {devset} ({len(cases)} pages, split={args.split})")
     print_table(totals)
+    if args.dump:
+        dump(rows, args.dump)
     if args.only:
         show_one(rows)
     elif args.show_worst:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from workers.extract.dom import Block, Page
@@ -33,6 +34,12 @@ _LEVEL_DIVIDERS = (1.0, 2.0, 6.0, 9.0, 12.0)
 NOISE_PENALTY = 2.0
 OTHER_NOISE = 0.5
 POSITIVE_BONUS = 1.15
+# A picture's frame holding at most this much text is a caption box.
+MEDIA_BOX_WEIGHT = 300
+_TEXT_ELEMENTS = frozenset({"p", "li", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"})
+DATELINE_MAX_CHARS = 90
+_DATEISH = re.compile(r"\d{1,2}[:.h]\d{2}\b|\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\b(?:19|20)\d{2}\b")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # Blocks with more link text than this inside the body are link lists, not paragraphs.
 BODY_MAX_LINK_DENSITY = 0.5
 SHORT_BOILERPLATE_WEIGHT = 160
@@ -136,15 +143,22 @@ def _local_best(page: Page, excluded: list[bool], link_share: list[float]) -> in
     return best
 
 
-def choose_container(page: Page, excluded: list[bool]) -> int | None:
-    """The element holding the story: the local paragraph cluster, widened while that pays.
+@dataclass(slots=True)
+class Sums:
+    """Per element, text weight in its subtree outside furniture: prose, link text, the rest."""
 
-    Starting from the element most paragraphs hang from, every ancestor is weighed by the prose
-    it holds against the link text and other furniture it would drag in; the best one wins.
-    """
+    prose: list[int]
+    links: list[int]
+    other: list[int]
+
+    def total(self, index: int) -> int:
+        """All visible text weight under the element."""
+        return self.prose[index] + self.links[index] + self.other[index]
+
+
+def subtree_sums(page: Page, excluded: list[bool]) -> Sums:
+    """Bottom-up text sums for every element (one pass over blocks, one over elements)."""
     nodes = page.nodes
-    if not nodes:
-        return None
     prose = [0] * len(nodes)
     links = [0] * len(nodes)
     other = [0] * len(nodes)
@@ -162,6 +176,19 @@ def choose_container(page: Page, excluded: list[bool]) -> int | None:
             prose[parent] += prose[index]
             links[parent] += links[index]
             other[parent] += other[index]
+    return Sums(prose, links, other)
+
+
+def choose_container(page: Page, excluded: list[bool], sums: Sums) -> int | None:
+    """The element holding the story: the local paragraph cluster, widened while that pays.
+
+    Starting from the element most paragraphs hang from, every ancestor is weighed by the prose
+    it holds against the link text and other furniture it would drag in; the best one wins.
+    """
+    nodes = page.nodes
+    if not nodes:
+        return None
+    prose, links, other = sums.prose, sums.links, sums.other
     link_share = [
         links[i] / (prose[i] + links[i] + other[i]) if links[i] else 0.0 for i in range(len(nodes))
     ]
@@ -180,17 +207,43 @@ def choose_container(page: Page, excluded: list[bool]) -> int | None:
     return best
 
 
+def _media_boxes(page: Page, container: int, sums: Sums) -> list[tuple[int, int]]:
+    """Element ranges that frame a picture with a little text: captions and credits."""
+    nodes = page.nodes
+    end = nodes[container].end
+    boxes: list[tuple[int, int]] = []
+    for image in page.images:
+        if not container < image < end or (boxes and image < boxes[-1][1]):
+            continue
+        box = -1
+        ancestor = nodes[image].parent
+        while ancestor > container and sums.total(ancestor) <= MEDIA_BOX_WEIGHT:
+            if nodes[ancestor].name in _TEXT_ELEMENTS:
+                break
+            box = ancestor
+            ancestor = nodes[ancestor].parent
+        if box >= 0 and sums.total(box):
+            boxes.append((box, nodes[box].end))
+    return boxes
+
+
 def select_blocks(
-    page: Page, container: int, excluded: list[bool], title: str | None
+    page: Page, container: int, excluded: list[bool], title: str | None, sums: Sums
 ) -> BodyResult:
     """Blocks of the container that belong to the story, in document order."""
     result = BodyResult(container=container, excluded=excluded)
     title_key = fold(title) if title else ""
     nodes = page.nodes
     end = nodes[container].end
+    boxes = _media_boxes(page, container, sums)
+    box = 0
     kept: list[Block] = []
     for block in page.blocks:
         if block.node < container or block.node >= end or excluded[block.node]:
+            continue
+        while box < len(boxes) and boxes[box][1] <= block.node:
+            box += 1
+        if box < len(boxes) and boxes[box][0] <= block.node:
             continue
         context = nodes[block.node].context
         if context & BYLINE and not is_prose(block):
@@ -204,8 +257,20 @@ def select_blocks(
             block.weight < SHORT_BOILERPLATE_WEIGHT or block.link_weight
         ):
             continue
+        if not block.heading and is_dateline(block.text):
+            result.bylines.append(block.text)
+            continue
         kept.append(block)
     while kept and kept[-1].heading:
         kept.pop()
     result.blocks = kept
     return result
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that is mostly a date or time: 'Stand: 08.07.2026 05:00 Uhr'."""
+    if len(text) > DATELINE_MAX_CHARS or not _DATEISH.search(text):
+        return False
+    words = _LETTER_WORD.findall(text)
+    limit = 3 if text.rstrip().endswith(".") else 5
+    return len(words) <= limit

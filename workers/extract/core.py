@@ -9,7 +9,14 @@ from functools import lru_cache
 from bs4 import BeautifulSoup, Tag
 
 from workers.extract import authors as author_rules
-from workers.extract.body import BodyResult, choose_container, excluded_nodes, select_blocks
+from workers.extract.body import (
+    BodyResult,
+    Sums,
+    choose_container,
+    excluded_nodes,
+    select_blocks,
+    subtree_sums,
+)
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Block, Page, walk
 from workers.extract.language import normalise_language
@@ -125,15 +132,16 @@ def _article(
 ) -> Article | None:
     provenance: dict[str, Provenance] = {}
     excluded = excluded_nodes(page)
+    sums = subtree_sums(page, excluded)
     title = _rule_text(soup, page, rule.title if rule else None) or _title(
         page, structured, excluded
     )
-    body = _rule_body(soup, page, rule, excluded, title.value if title else None)
+    body = _rule_body(soup, page, rule, excluded, sums, title.value if title else None)
     if body is None:
-        container = choose_container(page, excluded)
+        container = choose_container(page, excluded, sums)
         if container is None:
             return None
-        body = select_blocks(page, container, excluded, title.value if title else None)
+        body = select_blocks(page, container, excluded, title.value if title else None, sums)
         body_source: Provenance = "dom"
     else:
         body_source = "rule"
@@ -309,6 +317,7 @@ def _rule_body(
     page: Page,
     rule: SiteRule | None,
     excluded: list[bool],
+    sums: Sums,
     title: str | None,
 ) -> BodyResult | None:
     if rule is None or not rule.body:
@@ -324,7 +333,7 @@ def _rule_body(
         if index < last_end:
             continue
         last_end = page.nodes[index].end
-        part = select_blocks(page, index, excluded, title)
+        part = select_blocks(page, index, excluded, title, sums)
         merged.blocks.extend(part.blocks)
         merged.bylines.extend(part.bylines)
     return merged

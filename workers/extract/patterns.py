@@ -119,7 +119,8 @@ _JUNK_SUBSTRINGS = re.compile(
 _JUNK_TOKENS = re.compile(
     _SEP + r"(ad|ads|adv|advert|nav|menu|rail|tags|tag|topics|keywords|meta|footer|"
     r"d-none|toc|player|poll|quiz|rating|ratings|tools|actions|listen|audio|print|"
-    r"banner|badge|disclaimer|more|next|prev|previous|breaking|related)" + _END
+    r"banner|badge|disclaimer|more|next|prev|previous|breaking|related|video|bio|"
+    r"infobox|info-box|factbox|fact-box)" + _END
 )
 _CAPTION_SUBSTRINGS = re.compile(
     r"caption|credit|copyright|photo-?info|image-?info|img-?info|bildunterschrift|legende|"
@@ -165,11 +166,20 @@ def classify_attrs(name: str, class_id: str) -> int:
     """Flags implied by an element's tag name and its class/id text (lower-cased)."""
     flags = TAG_FLAGS.get(name, 0)
     if class_id:
-        for token in class_id.split():
+        tokens = class_id.split()
+        for token in tokens:
             # Long hyphenated ids are slugs of headlines ("...-promoted-..."), not roles.
             if len(token) <= _MAX_TOKEN_CHARS and token.count("-") <= _MAX_TOKEN_HYPHENS:
                 flags |= _classify_token(token)
+        # "hidden" hides unless a responsive utility ("md:block") shows it on other screens.
+        if _HIDING_TOKENS.intersection(tokens) and not any(":" in token for token in tokens):
+            flags |= HIDDEN
     return flags
+
+
+_HIDING_TOKENS = frozenset(
+    {"hidden", "is-hidden", "d-none", "hide", "hidecompletely", "u-hidden", "js-hidden"}
+)
 
 
 @lru_cache(maxsize=16384)
