@@ -256,3 +256,22 @@ def test_devset_blocks_find_related_stories_and_leave_bodies_alone() -> None:
             assert inside <= 1, (gold["file"], inside)
     assert pages > 0
     assert with_teasers / pages >= 0.7
+
+
+def test_kicker_inside_the_headline_element_is_dropped() -> None:
+    """A kicker span ahead of the linked headline is not part of the headline."""
+    card = (
+        "<li><h3><span class='kicker'>Exclusive</span> "
+        "<a href='/story/{slug}'>{title}</a></h3></li>"
+    )
+    html = (
+        "<html><body><ul>"
+        + card.format(slug="mill-pond-closure", title="Mill pond closed for a month of repairs")
+        + card.format(slug="rowing-regatta", title="Rowing regatta moves to the lower river")
+        + "</ul></body></html>"
+    )
+    scan = _scan_html(html)
+    assert [teaser.headline for teaser in scan.teasers] == [
+        "Mill pond closed for a month of repairs",
+        "Rowing regatta moves to the lower river",
+    ]

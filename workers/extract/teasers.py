@@ -39,6 +39,10 @@ HEADING_MAX_WORDS = 10
 # How many nearby siblings may be looked at for a block heading.
 HEADING_LOOKBACK = 1
 HEADLINE_MAX_CHARS = 300
+# A block's first card that is a bare link this short, outside the list of the other cards,
+# is the block's linked heading ("Most read" -> /ranking/), not a story.
+HEADING_LINK_MAX_CHARS = 30
+HEADING_LINK_MAX_CJK = 20
 SUMMARY_MIN_CHARS = 20
 SUMMARY_MAX_CHARS = 1000
 
@@ -85,7 +89,14 @@ _META_TOKENS = frozenset(
     | {"tag", "tags", "credit", "caption", "eyebrow", "overline", "topline", "section"}
 )
 _CAPTION_TOKENS = frozenset({"caption", "figcaption", "legend"})
-_CREDIT_TOKENS = frozenset({"credit", "credits", "copyright", "photographer", "photocredit"})
+_CREDIT_TOKENS = frozenset(
+    {"credit", "credits", "copyright", "photographer", "photocredit", "mediarights", "rights"}
+)
+# Small lines above a headline, inside its element: "Politics", "Exclusive", "WWF-Studie".
+_KICKER_TOKENS = frozenset(
+    {"kicker", "dachzeile", "topline", "overline", "eyebrow", "roofline", "supertitle"}
+    | {"overhead", "flag", "rubric", "category", "label", "tag", "marker", "spitzmarke"}
+)
 _CAPTION_CONTEXT = _CAPTION_TOKENS | _CREDIT_TOKENS
 _SKIP_IMAGE_TOKENS = frozenset({"avatar", "logo", "icon", "author", "sprite", "emoji", "badge"})
 _LAZY_SRC = (
@@ -178,11 +189,11 @@ _BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\
 _CREDIT_LABEL = re.compile(
     r"^(?:photo(?:graph)?s?|foto(?:s|grafie)?|image|images|picture|pic|bild|credit|credits"
     r"|source|quelle|crédit|crédits|photo credit|image credit|copyright|fotó|kuva|billede"
-    r"|(?:photo|picture|image)s? by)\s*[:：]?\s+",
+    r"|bildrechte|bildquelle|(?:photo|picture|image)s? by)\s*[:：]?\s+",
     re.IGNORECASE,
 )
 _CREDIT_LABEL_STRICT = re.compile(
-    r"^(?:photo(?:graph)?s?|foto(?:s|grafie)?|image|images|picture|pic|bild|credit|credits"
+    r"^(?:photo(?:graph)?s?|foto(?:s|grafie)?|image|images|picture|pic|bild|bildrechte|credit|credits"
     r"|source|quelle|crédit|crédits|photo credit|image credit)\s*[:：]\s*",
     re.IGNORECASE,
 )
@@ -208,6 +219,7 @@ _LABEL_START = re.compile(
 )
 _SEPARATOR = re.compile(r"(?:[.!?;]\s+|\s+[|–—-]\s+|\s*\n\s*)")
 _EMPTY: frozenset[str] = frozenset()
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Second-level labels under country domains: "co.uk", "com.au", "or.jp".
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
 # Elements read for page facts: links, <base>, canonical <link>, og: <meta>, <title>.
@@ -273,6 +285,15 @@ class _Card:
     summary: str | None
     image: Image | None
     label: str | None
+
+    @property
+    def heading_like(self) -> bool:
+        """A bare short link, as block headings linking to their section page are."""
+        short = len(self.headline) <= HEADING_LINK_MAX_CHARS or (
+            len(_CJK.findall(self.headline)) <= HEADING_LINK_MAX_CJK
+            and len(self.headline) <= HEADING_LINK_MAX_CHARS * 2
+        )
+        return short and self.image is None and self.summary is None
 
 
 def find_teasers(soup: BeautifulSoup, page_url: str) -> TeaserScan:
@@ -354,8 +375,11 @@ def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
         href = attrs.get("href")
         if name == "a":
             rel = attrs.get("rel")
-            if isinstance(href, str) and not (
-                isinstance(rel, list) and ("author" in rel or "tag" in rel)
+            # rel=author/tag links and hreflang links to other editions are never stories
+            if (
+                isinstance(href, str)
+                and "hreflang" not in attrs
+                and not (isinstance(rel, list) and ("author" in rel or "tag" in rel))
             ):
                 hrefs[i] = href
         elif name == "base":
@@ -507,7 +531,8 @@ def _normalize(url: str, base: str | None = None) -> str | None:
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace collapsed, zero-width characters and soft hyphens dropped."""
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def _headline_ish(text: str) -> bool:
@@ -596,7 +621,7 @@ def _headline_text(tree: _Tree, head: int, fallback: int, anchors: list[int]) ->
     """The story headline: a linked heading, else the longest link text, else any heading."""
     candidates: list[str] = []
     if head >= 0:
-        candidates.append(_clean(tree.tags[head].get_text(" ")))
+        candidates.append(_without_kicker(tree, head))
     for a in sorted(anchors, key=lambda x: -len(tree.anchor_text.get(x, ""))):
         label = tree.anchor_text.get(a, "")
         candidates.append(_first_line(tree, a) if len(label) > 150 else label)
@@ -607,10 +632,22 @@ def _headline_text(tree: _Tree, head: int, fallback: int, anchors: list[int]) ->
             continue
         if _RELATED_LABEL.match(text) and not _headline_ish(text):
             continue
-        if len(text) < 10 and len(_CJK.findall(text)) < 4:
+        if (len(text) < 10 or " " not in text) and len(_CJK.findall(text)) < 4:
             continue
         return text[:HEADLINE_MAX_CHARS]
     return None
+
+
+def _without_kicker(tree: _Tree, head: int) -> str:
+    """The text of a headline element minus a leading kicker ("WWF study", "Politics")."""
+    text = _clean(tree.tags[head].get_text(" "))
+    for j in range(head + 1, tree.end[head]):
+        if tree.tokens[j] & _KICKER_TOKENS and tree.text[j]:
+            kicker = _clean(tree.tags[j].get_text(" "))
+            if kicker and text.startswith(kicker) and len(kicker) < len(text):
+                return text[len(kicker) :].lstrip(_LABEL_TRIM)
+            break
+    return text
 
 
 def _first_line(tree: _Tree, a: int) -> str:
@@ -868,7 +905,7 @@ class _Totals:
 def _card_totals(tree: _Tree, cards: list[_Card]) -> _Totals:
     totals = _Totals()
     totals.starts = [card.idx for card in cards]
-    totals.long = [_headline_ish(card.headline) for card in cards]
+    totals.long = [not card.heading_like for card in cards]
     for card in cards:
         c = card.idx
         text, prim, h1 = tree.text[c], tree.primaries[c], tree.h1s[c]
@@ -1005,6 +1042,13 @@ def _assemble(tree: _Tree, cards: list[_Card], seen_on: str) -> TeaserScan:
     for container in sorted(blocks):
         members, names = blocks[container]
         unique = _unique(members)
+        if (
+            len(unique) > 2
+            and unique[0].heading_like
+            and tree.parent[unique[0].idx] != tree.parent[unique[1].idx]
+        ):
+            lead = unique.pop(0)  # the block's own linked heading
+            names.append(lead.headline)
         labels = [card.label for card in unique if card.label]
         heading = names[0] if names else None
         related = bool(labels) or bool(heading and _RELATED_LABEL.match(heading))
