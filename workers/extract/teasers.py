@@ -38,6 +38,8 @@ HEADING_MAX_CHARS = 80
 HEADING_MAX_WORDS = 10
 # How many nearby siblings may be looked at for a block heading.
 HEADING_LOOKBACK = 1
+# ...passing over at most this many siblings in all (empty ad slots, spacers).
+HEADING_MAX_STEPS = 8
 HEADLINE_MAX_CHARS = 300
 # A block's first card that is a bare link this short, outside the list of the other cards,
 # is the block's linked heading ("Most read" -> /ranking/), not a story.
@@ -252,6 +254,7 @@ class _Tree:
 
     tags: list[Tag] = field(default_factory=list)
     parent: list[int] = field(default_factory=list)
+    prev: list[int] = field(default_factory=list)  # previous element sibling, or -1
     names: list[str] = field(default_factory=list)
     tokens: list[frozenset[str]] = field(default_factory=list)
     end: list[int] = field(default_factory=list)
@@ -334,7 +337,9 @@ def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
     canonical: list[str] = []
     page_title = ""
     tags, parent, names, tokens = tree.tags, tree.parent, tree.names, tree.tokens
-    text, flags, hrefs = tree.text, tree.flags, tree.hrefs
+    text, flags, hrefs, prev = tree.text, tree.flags, tree.hrefs, tree.prev
+    last_kid: list[int] = []  # per element: its latest element child so far
+    top_kid = -1
     # open elements from the root down: descendants come in document order, so a node's
     # parent is always on this stack once the finished subtrees above it are popped
     open_tags: list[object] = [soup]
@@ -366,6 +371,12 @@ def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
             f |= CAPTION
         tags.append(node)
         parent.append(p)
+        prev.append(last_kid[p] if p >= 0 else top_kid)
+        if p >= 0:
+            last_kid[p] = i
+        else:
+            top_kid = i
+        last_kid.append(-1)
         names.append(name)
         tokens.append(tok)
         text.append(0)
@@ -961,27 +972,23 @@ def _heading_of(tree: _Tree, totals: _Totals, j: int) -> str | None:
     return heading
 
 
-def _children(tree: _Tree, node: int) -> list[int]:
-    kids = []
-    j = node + 1
-    while j < tree.end[node]:
-        kids.append(j)
-        j = tree.end[j]
-    return kids
-
-
 def _heading_before(tree: _Tree, totals: _Totals, node: int, upto: int) -> str | None:
-    """A heading among the last few non-empty children of `node` that precede `upto`."""
-    seen = 0
-    for j in reversed([k for k in _children(tree, node) if k < upto]):
-        if tree.text[j] == 0 and not tree.headings[j]:
-            continue
-        heading = _heading_of(tree, totals, j)
-        if heading is not None:
-            return heading
-        seen += 1
-        if seen >= HEADING_LOOKBACK:
-            break
+    """A heading among the nearest non-empty children of `node` that precede `upto`."""
+    child = upto
+    while child >= 0 and tree.parent[child] != node:
+        child = tree.parent[child]
+    seen = steps = 0
+    j = tree.prev[child] if child >= 0 else -1
+    while j >= 0 and steps < HEADING_MAX_STEPS:
+        steps += 1
+        if tree.text[j] or tree.headings[j]:
+            heading = _heading_of(tree, totals, j)
+            if heading is not None:
+                return heading
+            seen += 1
+            if seen >= HEADING_LOOKBACK:
+                break
+        j = tree.prev[j]
     return None
 
 
