@@ -62,9 +62,9 @@ _INLINE = frozenset(
     {"a", "span", "strong", "b", "em", "i", "small", "font", "u", "mark", "time", "sup", "sub"}
     | {"abbr", "cite", "q", "s", "bdi", "bdo", "label"}
 )
-# Page-level containers: a stray class like "has-navigation" on them excludes nothing.
 # Page chrome by element name; <header>/<footer> only outside article/section/aside/li/main.
 _CHROME = frozenset({"nav", "menu", "address", "header", "footer"})
+# Page-level containers: a stray class like "has-navigation" on them excludes nothing.
 _NEVER_EXCLUDED = frozenset({"html", "body", "main", "article"})
 _STOP = frozenset({"html", "body", "main", "[document]"})
 _EXCLUDE_ROLES = frozenset({"navigation", "menu", "menubar", "banner", "contentinfo", "search"})
@@ -292,11 +292,8 @@ class _Card:
     @property
     def heading_like(self) -> bool:
         """A bare short link, as block headings linking to their section page are."""
-        short = len(self.headline) <= HEADING_LINK_MAX_CHARS or (
-            len(_CJK.findall(self.headline)) <= HEADING_LINK_MAX_CJK
-            and len(self.headline) <= HEADING_LINK_MAX_CHARS * 2
-        )
-        return short and self.image is None and self.summary is None
+        limit = HEADING_LINK_MAX_CJK if _CJK.search(self.headline) else HEADING_LINK_MAX_CHARS
+        return len(self.headline) <= limit and self.image is None and self.summary is None
 
 
 def find_teasers(soup: BeautifulSoup, page_url: str) -> TeaserScan:
