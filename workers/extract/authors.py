@@ -72,7 +72,7 @@ _ROLE_WORDS = re.compile(
     r"updated|published|posted|min read|minutes? read|read time|lesezeit|photo|photos|"
     r"video|illustration|graphics?|edited|follow|email|twitter|contact|more articles|"
     r"articles by|all articles|view profile|profile|opinion|guest|specialist|professor|"
-    r"director|president|founder|ceo|head of|lead|manager)\b",
+    r"director|president|founder|ceo|head of|lead|manager|image|images|getty|credit)\b",
     re.IGNORECASE,
 )
 _ROLE_SUFFIX_CJK = re.compile(
@@ -88,6 +88,11 @@ _SPLIT = re.compile(
 )
 _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|[!?=<>{}\[\]#*]")
 _EMAIL = re.compile(r"\S+@\S+")
+_DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|com|net|org|info)$|^www\.", re.IGNORECASE)
+# A newsroom desk credited as a whole: "MND Staff", "Reuters Staff".
+_DESK = re.compile(r"^[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,2}\s+Staff$")
+# Everything after ", in" is a list of sections or places: "By TPN, in News, Business".
+_IN_SECTIONS = re.compile(r",\s+in\s+.*$")
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 _DATE_TAIL = re.compile(
     r"\s*(?:[|,\u2013\u2014-]\s*)?(?:updated|published|posted|aktualisiert|veröffentlicht|"
@@ -109,6 +114,7 @@ def split_byline(text: str) -> list[str]:
     """Split a byline into candidate names, dropping prefixes, roles, places and e-mails."""
     text = clean_space(_EMAIL.sub(" ", text))
     text = _DATE_TAIL.sub("", text)
+    text = _IN_SECTIONS.sub("", text)
     text = _PREFIX.sub("", text, count=1)
     text = _LOWER_PREFIX.sub("", text, count=1)
     names: list[str] = []
@@ -121,16 +127,71 @@ def split_byline(text: str) -> list[str]:
     return names
 
 
+def looks_like_domain(name: str) -> bool:
+    """True for credits such as 'Lrt.lt' or 'mdr.de' that name a website."""
+    return bool(_DOMAIN.search(name))
+
+
 def is_plausible_name(name: str) -> bool:
     """True when a string could be a person's (or a desk's) name rather than furniture."""
     if not name or len(name) > _MAX_NAME_CHARS or len(name) < 2:
         return False
-    if _NOT_NAME.search(name) or _ROLE_WORDS.search(name):
+    if _NOT_NAME.search(name):
+        return False
+    if _ROLE_WORDS.search(name) and not _DESK.match(name):
         return False
     words = name.split()
     if len(words) > _MAX_NAME_WORDS:
         return False
     return any(unicodedata.category(ch).startswith("L") for ch in name)
+
+
+_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "der",
+        "den",
+        "van",
+        "von",
+        "ter",
+        "ten",
+        "le",
+        "la",
+        "du",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "y",
+        "e",
+        "zu",
+        "af",
+        "av",
+    }
+)
+
+
+def is_name_like(text: str) -> bool:
+    """True for a bare name such as 'Jane Doe' or 'IN-Redaktion': capitalised words only."""
+    words = text.strip().split()
+    if not 1 <= len(words) <= 4 or not is_plausible_name(text.strip()):
+        return False
+    if text.rstrip()[-1:] in ".!?:":
+        return False
+    for word in words:
+        first = word.lstrip("(\"'\u201c\u00ab")[:1]
+        if word.lower() in _PARTICLES or not first.isalpha():
+            continue
+        if not first.isupper():
+            return False
+    return len(words) > 1 or "-" in text
 
 
 def clean_names(raw: list[str]) -> tuple[list[str], str | None]:

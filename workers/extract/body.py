@@ -10,6 +10,7 @@ from workers.extract.patterns import (
     BOILERPLATE_LINE,
     BYLINE,
     CAPTION,
+    DATELINE,
     HIDDEN,
     JUNK,
     POSITIVE,
@@ -246,8 +247,9 @@ def select_blocks(
         if box < len(boxes) and boxes[box][0] <= block.node:
             continue
         context = nodes[block.node].context
-        if context & BYLINE and not is_prose(block):
-            result.bylines.append(block.text)
+        if context & (BYLINE | DATELINE) and not is_prose(block):
+            if context & BYLINE:
+                result.bylines.append(block.text)
             continue
         if block.heading == 1 or (title_key and fold(block.text) == title_key):
             continue
@@ -258,7 +260,6 @@ def select_blocks(
         ):
             continue
         if not block.heading and is_dateline(block.text):
-            result.bylines.append(block.text)
             continue
         kept.append(block)
     while kept and kept[-1].heading:

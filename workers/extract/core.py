@@ -26,12 +26,15 @@ from workers.extract.rules import SiteRule, SiteRules
 from workers.extract.teasers import find_teasers
 from workers.extract.text import clean_space, fold, word_count
 from workers.models import Article, Image, PageExtraction, Provenance, Teaser
-from workers.urls import normalize_url
+from workers.urls import host_of, normalize_url
 
 # An article needs at least this many words of body (fewer with structured evidence).
 MIN_ARTICLE_WORDS = 60
 MIN_DECLARED_ARTICLE_WORDS = 25
 MIN_LISTING_TEASERS = 3
+_MAX_BYLINE_WEIGHT = 120
+_MAX_SIGNATURE_WEIGHT = 60
+_SIGNATURE_REACH = 3
 _TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014\-:\u00b7\u2022/]\s+|\s*[|\u00bb\u00ab]\s*")
 _BYLINE_START = re.compile(
     r"^(?:by|von|par|por|door|av|af|di|de|texto|text|autor|written by|reported by)[:\s]",
@@ -49,6 +52,7 @@ class _Context:
     body: BodyResult
     excluded: list[bool]
     rule: SiteRule | None
+    url: str
 
 
 @dataclass(slots=True)
@@ -148,6 +152,7 @@ def _article(
     subtitle = _rule_text(soup, page, rule.subtitle if rule else None) or _subtitle(
         page, structured, body, excluded, title.value if title else None
     )
+    _pull_signature_bylines(body)
     paragraphs = [block.text for block in body.blocks]
     if subtitle and paragraphs and fold(paragraphs[0]) == fold(subtitle.value):
         paragraphs.pop(0)
@@ -160,7 +165,7 @@ def _article(
         provenance["subtitle"] = subtitle.source
     if text:
         provenance["body"] = body_source
-    context = _Context(soup, page, structured, body, excluded, rule)
+    context = _Context(soup, page, structured, body, excluded, rule, url)
     names, agency, author_source = _authors(context)
     if names:
         provenance["authors"] = author_source
@@ -207,6 +212,35 @@ def _article(
         provenance=provenance,
         assumed_utc=assumed,
     )
+
+
+def _pull_signature_bylines(body: BodyResult) -> None:
+    """Move a name printed alone in bold or italics near the top or bottom of the body to bylines.
+
+    Small CMSes print "<p><strong>Jane Doe</strong></p>" above the story or sign it off in
+    italics; it is a byline, not a paragraph, and what follows a sign-off is furniture.
+    """
+    blocks = body.blocks
+    for index, block in enumerate(blocks[:_SIGNATURE_REACH]):
+        if _is_signature(block):
+            body.bylines.append(block.text)
+            del blocks[index]
+            break
+    start = max(len(blocks) - _SIGNATURE_REACH, 0)
+    for index in range(len(blocks) - 1, start - 1, -1):
+        if _is_signature(blocks[index]):
+            body.bylines.append(blocks[index].text)
+            del blocks[index:]
+            break
+
+
+def _is_signature(block: Block) -> bool:
+    if block.heading or block.weight > _MAX_SIGNATURE_WEIGHT:
+        return False
+    if block.bold_weight * 10 < block.weight * 9:
+        return False
+    pieces = author_rules.split_byline(block.text)
+    return bool(pieces) and all(author_rules.is_name_like(piece) for piece in pieces)
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -389,54 +423,80 @@ def _subtitle(
 
 
 def _authors(context: _Context) -> tuple[list[str], str | None, Provenance]:
+    """Credited people, best source first; desks and publishers only when no person is named."""
     soup, structured, rule = context.soup, context.structured, context.rule
-    agency: str | None = None
+    tiers: list[tuple[list[str], Provenance]] = []
     if rule and rule.authors:
-        raw = [clean_space(tag.get_text(" ")) for tag in _select(soup, rule.authors)]
-        names, agency = author_rules.clean_names(raw)
-        if names:
-            return names, agency, "rule"
-    people = [person.name for person in structured.authors if not person.is_org]
-    if people and structured.authors_source:
-        names, found = author_rules.clean_names(people)
+        tiers.append(
+            ([clean_space(tag.get_text(" ")) for tag in _select(soup, rule.authors)], "rule")
+        )
+    source = structured.authors_source or "json-ld"
+    people = [p.name for p in structured.authors if not p.is_org and not _org_like(p.name, context)]
+    metas = [v.text for v in structured.meta_authors if not _org_like(v.text, context)]
+    tiers += [(people, source), (metas, "meta")]
+    tiers += [(group, "dom") for group in _dom_bylines(context)]
+    orgs = [p.name for p in structured.authors if p.is_org or _org_like(p.name, context)]
+    meta_orgs = [v.text for v in structured.meta_authors if _org_like(v.text, context)]
+    tiers += [(orgs, source), (meta_orgs, "meta")]
+    agency: str | None = None
+    for raw, provenance in tiers:
+        if not raw:
+            continue
+        names, found = author_rules.clean_names(raw)
         agency = agency or found
-        if names:
-            return names, agency, structured.authors_source
-    meta_names = [value.text for value in structured.meta_authors]
-    if meta_names:
-        names, found = author_rules.clean_names(meta_names)
-        agency = agency or found
-        if names:
-            return names, agency, "meta"
-    names, found = author_rules.clean_names(_dom_bylines(context))
-    agency = agency or found
-    if names:
-        return names, agency, "dom"
-    orgs = [person.name for person in structured.authors if person.is_org]
-    if orgs and structured.authors_source:
-        names, found = author_rules.clean_names(orgs)
-        agency = agency or found
-        if names:
-            return names, agency, structured.authors_source
-    return [], agency, structured.authors_source or "dom"
+        people_only = [name for name in names if not author_rules.looks_like_domain(name)]
+        if people_only:
+            return people_only, agency, provenance
+        if names and provenance in {"json-ld", "microdata"} and raw is orgs:
+            return names, agency, provenance
+    return [], agency, source
 
 
-def _dom_bylines(context: _Context) -> list[str]:
+def _org_like(name: str, context: _Context) -> bool:
+    """A credit that names the publication itself rather than a person."""
+    if "://" in name or name.startswith(("www.", "@")):
+        return True
+    key = fold(name).replace(" ", "")
+    if not key:
+        return True
+    structured = context.structured
+    for org in (structured.publisher, structured.site_name):
+        if org and (key == fold(org).replace(" ", "") or fold(org).replace(" ", "") in key):
+            return True
+    host = host_of(context.url).removeprefix("www.")
+    return len(key) >= 3 and key in host.replace(".", "").replace("-", "")
+
+
+def _dom_bylines(context: _Context) -> list[list[str]]:
+    """Byline candidates printed on the page, most precise kind first.
+
+    Author-page links, then text in byline/author elements, then lines opening with "By".
+    """
     page, body, excluded = context.page, context.body, context.excluded
-    texts = list(body.bylines)
     limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
     start = page.h1[0] if page.h1 else 0
+    links: list[str] = []
+    for index in page.author_links:
+        node = page.nodes[index]
+        if start <= index < limit and not excluded[index] and not node.context & CAPTION:
+            text = clean_space(page.text_of(index).replace("\n", " "))
+            if text and text not in links:
+                links.append(text)
+    marked: list[str] = list(body.bylines)
+    prefixed: list[str] = []
     for block in page.blocks:
-        if block.node < start or excluded[block.node]:
+        if block.node < start or excluded[block.node] or block.weight > _MAX_BYLINE_WEIGHT:
             continue
         if block.node >= limit:
             break
-        if block.weight > 120:
+        context_flags = page.nodes[block.node].context
+        if block.heading or context_flags & CAPTION:
             continue
-        node = page.nodes[block.node]
-        if (node.context & BYLINE or _BYLINE_START.match(block.text)) and block.text not in texts:
-            texts.append(block.text)
-    return texts[:3]
+        if context_flags & BYLINE and block.text not in marked:
+            marked.append(block.text)
+        elif _BYLINE_START.match(block.text) and block.text not in prefixed:
+            prefixed.append(block.text)
+    return [links[:6], marked[:3], prefixed[:2]]
 
 
 def _publisher_agency(structured: Structured) -> str | None:
@@ -481,7 +541,7 @@ def _published(context: _Context) -> tuple[ParsedDate | None, Provenance]:
         parsed = parsed or parse_printed(clean_space(tag.get_text(" ")))
         if parsed:
             return parsed, "dom"
-    for text in _dom_bylines(context):
+    for text in context.body.bylines:
         parsed = parse_printed(text)
         if parsed:
             return parsed, "dom"

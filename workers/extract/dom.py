@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import cast
@@ -28,6 +29,12 @@ from workers.extract.text import clean_space, text_weight
 _OPAQUE_TAGS = frozenset({"script", "style", "svg", "math"})
 # Elements without prose children: read their attributes, and let <br>/<hr> end a block.
 _LEAF_TAGS = frozenset({"meta", "link", "title", "br", "hr", "wbr"})
+_AUTHOR_HREF = re.compile(
+    r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|autori|journalist(?:en)?|redakteur|"
+    r"reporters?|writers?|columnists?|staff|profile|profil|people|mitarbeiter)/[^/?#]+/?(?:[?#]|$)",
+    re.IGNORECASE,
+)
+_EMPHASIS = frozenset({"strong", "b", "em", "i"})
 _META_KEYS = ("property", "name", "itemprop", "http-equiv")
 
 
@@ -58,7 +65,7 @@ class Block:
     weight: int
     link_weight: int
     heading: int
-    # Share of the text inside <strong>/<b>, for paragraph-sized subheadings.
+    # Weight of the text inside <strong>/<b>/<em>/<i>: bold subheadings, italic signatures.
     bold_weight: int
     in_list: bool
 
@@ -76,9 +83,12 @@ class Page:
     canonical: str | None = None
     html_lang: str | None = None
     title_tag: str | None = None
-    # (node index, itemprop value) for elements carrying microdata.
-    itemprops: list[tuple[int, str]] = field(default_factory=list)
+    # Microdata: (element index, property names, value). Elements carry their own value
+    # (None: read it from the element); a <meta itemprop> gives its content and its parent.
+    itemprops: list[tuple[int, str, str | None]] = field(default_factory=list)
     h1: list[int] = field(default_factory=list)
+    # Links that point at an author page (rel=author, /author/jane-doe).
+    author_links: list[int] = field(default_factory=list)
     times: list[int] = field(default_factory=list)
     images: list[int] = field(default_factory=list)
     _index: dict[int, int] | None = None
@@ -174,7 +184,7 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
                 continue
             if name in _LEAF_TAGS:
                 if name == "meta":
-                    _collect_meta(page, attrs)
+                    _collect_meta(page, attrs, parent)
                 elif name == "link":
                     rel = attrs.get("rel")
                     href = attrs.get("href")
@@ -202,9 +212,12 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
                 href = attrs.get("href")
                 if isinstance(href, str):
                     page.hrefs.append(href)
+                    rel = attrs.get("rel")
+                    if (rel and "author" in rel) or _AUTHOR_HREF.search(href):
+                        page.author_links.append(idx)
                 is_link = True
                 links_open += 1
-            elif name == "strong" or name == "b":  # noqa: PLR1714  (cheaper than a set here)
+            elif name in _EMPHASIS:
                 is_bold = True
                 bold_open += 1
             elif name == "h1":
@@ -282,16 +295,19 @@ def _attribute_flags(page: Page, name: str, attrs: Mapping[str, object], idx: in
     itemprop = attrs.get("itemprop")
     if itemprop:
         prop = itemprop if isinstance(itemprop, str) else " ".join(map(str, itemprop))  # type: ignore[call-overload]
-        page.itemprops.append((idx, prop))
+        page.itemprops.append((idx, prop, None))
         if prop == "articleBody":
             flags |= POSITIVE
     return flags
 
 
-def _collect_meta(page: Page, attrs: Mapping[str, object]) -> None:
+def _collect_meta(page: Page, attrs: Mapping[str, object], parent: int) -> None:
     content = attrs.get("content")
     if not isinstance(content, str):
         return
+    itemprop = attrs.get("itemprop")
+    if isinstance(itemprop, str) and itemprop and parent >= 0:
+        page.itemprops.append((parent, itemprop, content))
     for key_attr in _META_KEYS:
         key = attrs.get(key_attr)
         if isinstance(key, str) and key:

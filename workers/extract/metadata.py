@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workers.extract.dom import Page
+from workers.extract.patterns import CAPTION
 from workers.extract.text import clean_space
 from workers.models import Provenance
 from workers.urls import normalize_url
@@ -470,6 +471,7 @@ def _apply_meta(result: Structured, page: Page) -> None:
             result.canonical.append(Value(content, "meta"))
 
 
+_MAX_MICRODATA_AUTHORS = 10
 _MICRODATA_FIELDS = {
     "headline",
     "datepublished",
@@ -483,39 +485,63 @@ _MICRODATA_FIELDS = {
 }
 
 
+def _scope_of(page: Page, index: int, include_self: bool) -> int:
+    """Nearest element with itemscope at or above `index` (-1 when the property is loose)."""
+    node = index if include_self else page.nodes[index].parent
+    while node >= 0:
+        if page.nodes[node].tag.has_attr("itemscope"):
+            return node
+        node = page.nodes[node].parent
+    return -1
+
+
+def _scope_types(page: Page, scope: int) -> set[str]:
+    raw = page.nodes[scope].tag.get("itemtype")
+    text = raw if isinstance(raw, str) else " ".join(raw or [])
+    return {part.rstrip("/").rsplit("/", 1)[-1].lower() for part in text.split()}
+
+
+def _microdata_value(page: Page, index: int, key: str) -> str | None:
+    tag = page.nodes[index].tag
+    if key == "author":
+        named = tag.find(itemprop="name") if tag.has_attr("itemscope") else None
+        tag = named if named is not None else tag
+    for attr in ("content", "datetime", "src", "href"):
+        value = tag.get(attr)
+        if isinstance(value, str) and (attr != "href" or key == "image"):
+            return clean_space(value) or None
+    if key == "image":
+        return None
+    return clean_space(tag.get_text(" ")) or None
+
+
 def _apply_microdata(result: Structured, page: Page) -> None:
+    """Properties of the page's article item (or loose ones when no article item exists)."""
+    entries: list[tuple[int, str, str | None, int]] = []
+    article_scope = -1
+    for index, props, value in page.itemprops:
+        is_meta = value is not None
+        scope = _scope_of(page, index, include_self=is_meta)
+        entries.append((index, props, value, scope))
+        if article_scope < 0 and scope >= 0 and _scope_types(page, scope) & ARTICLE_TYPES:
+            article_scope = scope
     found: dict[str, str] = {}
     authors: list[str] = []
-    nodes = page.nodes
-    for index, prop in page.itemprops:
-        for name in prop.split():
+    for index, props, value, scope in entries:
+        if scope != article_scope or page.nodes[index].context & CAPTION:
+            continue
+        for name in props.split():
             key = name.lower()
             if key not in _MICRODATA_FIELDS or (key in found and key != "author"):
                 continue
-            tag = nodes[index].tag
-            if key == "author":
-                named = tag.find(itemprop="name") if tag.has_attr("itemscope") else None
-                source = named if named is not None else tag
-                content = source.get("content")
-                text = content if isinstance(content, str) else source.get_text(" ")
-                if clean_space(text) and len(authors) < 10:
-                    authors.append(clean_space(text))
+            text = value if value is not None else _microdata_value(page, index, key)
+            if not text:
                 continue
-            value: Any = None
-            for attr in ("content", "datetime", "src", "href"):
-                if tag.has_attr(attr):
-                    value = tag.get(attr)
-                    break
-            if value is None and key != "image":
-                value = tag.get_text(" ")
-            if isinstance(value, str) and clean_space(value):
-                found[key] = clean_space(value)
-    for _attr, key, content in page.metas:
-        if _attr == "itemprop" and key in _MICRODATA_FIELDS and key not in found:
             if key == "author":
-                authors.append(clean_space(content))
-            elif clean_space(content):
-                found[key] = clean_space(content)
+                if len(authors) < _MAX_MICRODATA_AUTHORS:
+                    authors.append(text)
+            else:
+                found[key] = text
     if found.get("headline"):
         result.titles.append(Value(found["headline"], "microdata"))
         result.declares_article = True

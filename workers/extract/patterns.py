@@ -88,12 +88,13 @@ HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Flags a single element can carry; a node's context is the union over its ancestors.
 JUNK = 1  # navigation, share bars, related stories, comments, ads...
 CAPTION = 2  # figures, captions, photo credits
-BYLINE = 4  # author lines and datelines
+BYLINE = 4  # author lines
 HIDDEN = 8  # not rendered
 POSITIVE = 16  # looks like the article body container
 TEASER = 32  # a teaser block found by the teaser scanner
 STRUCTURAL_JUNK = 64  # nav/aside/footer elements (weaker than class evidence)
 SUBTITLE_HINT = 128  # looks like a standfirst / dek
+DATELINE = 256  # publication dates, reading times, article meta rows
 
 _JUNK_TAGS = {"nav": STRUCTURAL_JUNK, "aside": STRUCTURAL_JUNK, "footer": STRUCTURAL_JUNK}
 _CAPTION_TAGS = {"figure", "figcaption", "picture"}
@@ -117,7 +118,7 @@ _JUNK_SUBSTRINGS = re.compile(
 )
 # Short words that only count as whole class tokens.
 _JUNK_TOKENS = re.compile(
-    _SEP + r"(ad|ads|adv|advert|nav|menu|rail|tags|tag|topics|keywords|meta|footer|"
+    _SEP + r"(ad|ads|adv|advert|nav|menu|rail|tags|tag|topics|keywords|footer|"
     r"d-none|toc|player|poll|quiz|rating|ratings|tools|actions|listen|audio|print|"
     r"banner|badge|disclaimer|more|next|prev|previous|breaking|related|video|bio|"
     r"infobox|info-box|factbox|fact-box)" + _END
@@ -127,11 +128,16 @@ _CAPTION_SUBSTRINGS = re.compile(
     r"figcaption|media-?info|image-?source|bildquelle"
 )
 _BYLINE_SUBSTRINGS = re.compile(
-    r"byline|author|dateline|timestamp|publish|pubdate|posted-?on|article-?date|"
-    r"article-?info|article-?meta|post-?meta|entry-?meta|story-?meta|meta-?data|"
-    r"date-?time|datetime|updated|reading-?time|readtime|lesezeit"
+    r"byline|author|writer|contributor|journalist|autor|auteur|firma|signature|"
+    r"reporter-?name|credits?-?name"
 )
-_BYLINE_TOKENS = re.compile(_SEP + r"(date|time|by|info|source|contributor|writer)" + _END)
+_BYLINE_TOKENS = re.compile(_SEP + r"(by|source)" + _END)
+_DATELINE_SUBSTRINGS = re.compile(
+    r"dateline|timestamp|published|publish-?(?:date|time|info|on)|pubdate|posted-?on|"
+    r"(?:article|post|entry|story)-?(?:date|time|info|meta)|post-?meta|entry-?meta|"
+    r"meta-?data|date-?time|datetime|updated|reading-?time|readtime|lesezeit|read-?time"
+)
+_DATELINE_TOKENS = re.compile(_SEP + r"(date|time|info|meta|stand)" + _END)
 _POSITIVE = re.compile(
     r"(?:article|story|entry|post|news|content|main|page|text)[-_]{0,2}(?:body|content|text|copy)|"
     r"body[-_]?(?:text|copy|content)|rich[-_]?text|articlebody|field--name-body|"
@@ -204,6 +210,8 @@ def _classify_token_text(token: str) -> int:
         flags |= SUBTITLE_HINT
     if _BYLINE_SUBSTRINGS.search(token) or _BYLINE_TOKENS.search(token):
         flags |= BYLINE
+    if _DATELINE_SUBSTRINGS.search(token) or _DATELINE_TOKENS.search(token):
+        flags |= DATELINE
     if _JUNK_SUBSTRINGS.search(token) or _JUNK_TOKENS.search(token):
         flags |= JUNK
     return flags
