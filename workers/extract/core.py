@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,7 +36,13 @@ MIN_LISTING_TEASERS = 3
 _MAX_BYLINE_WEIGHT = 120
 _MAX_SIGNATURE_WEIGHT = 60
 _SIGNATURE_REACH = 3
-_TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014\-:\u00b7\u2022/]\s+|\s*[|\u00bb\u00ab]\s*")
+_TITLE_SEPARATORS = re.compile(
+    r"\s+[|\u2013\u2014\-:\u00b7\u2022/]\s+|\s*[|\u00bb\u00ab\uff1a\u3010\u3011]\s*|--"
+)
+_TITLE_TRIM = " |-\u2013\u2014:\u00b7\u2022/\u00bb\u00ab\uff1a"
+_MAX_HEADINGS = 3
+_MIN_TITLE_KEY = 8
+_MIN_SITE_KEY = 3
 _BYLINE_START = re.compile(
     r"^(?:by|von|par|por|door|av|af|di|de|texto|text|autor|written by|reported by)[:\s]",
     re.IGNORECASE,
@@ -138,7 +145,7 @@ def _article(
     excluded = excluded_nodes(page)
     sums = subtree_sums(page, excluded)
     title = _rule_text(soup, page, rule.title if rule else None) or _title(
-        page, structured, excluded
+        page, structured, excluded, url
     )
     body = _rule_body(soup, page, rule, excluded, sums, title.value if title else None)
     if body is None:
@@ -285,45 +292,58 @@ def _strip_credits(paragraphs: list[str]) -> tuple[list[str], str | None]:
 # --- title ---------------------------------------------------------------------------------
 
 
-def _title(page: Page, structured: Structured, excluded: list[bool]) -> _Found | None:
+def _title(page: Page, structured: Structured, excluded: list[bool], url: str) -> _Found | None:
+    """The headline: the declared one (JSON-LD, OpenGraph...) unless the page shows another.
+
+    A declared title that the page's <h1> repeats wins outright; an <h1> found inside the
+    first declared title (which may carry a site name) wins next; then the first declared.
+    """
     headings = [
         clean_space(page.text_of(index).replace("\n", " "))
-        for index in page.h1
+        for index in page.h1[:_MAX_HEADINGS]
         if not excluded[index]
     ]
     headings = [text for text in headings if text]
-    for candidate in structured.titles:
-        key = fold(candidate.text)
-        for heading in headings:
-            if fold(heading) == key:
-                return _Found(heading, candidate.source)
-    for heading in headings:
-        key = fold(heading)
-        if len(key) < 8:
-            continue
-        for candidate in structured.titles:
-            if key in fold(candidate.text):
+    declared = [
+        _Found(_strip_site_name(html.unescape(value.text), structured, url), value.source)
+        for value in structured.titles
+    ]
+    declared = [found for found in declared if found.value]
+    heading_keys = [fold(heading) for heading in headings]
+    for candidate in declared:
+        if fold(candidate.value) in heading_keys:
+            return candidate
+    if declared:
+        first_key = fold(declared[0].value)
+        for heading, key in zip(headings, heading_keys, strict=True):
+            if len(key) >= _MIN_TITLE_KEY and key in first_key:
                 return _Found(heading, "dom")
-    if structured.titles:
-        best = structured.titles[0]
-        return _Found(_strip_site_name(best.text, structured.site_name), best.source)
+        return declared[0]
     if headings:
         return _Found(headings[0], "dom")
     if page.title_tag:
-        return _Found(_strip_site_name(page.title_tag, structured.site_name), "dom")
+        return _Found(_strip_site_name(page.title_tag, structured, url), "dom")
     return None
 
 
-def _strip_site_name(title: str, site_name: str | None) -> str:
+def _strip_site_name(title: str, structured: Structured, url: str) -> str:
+    """Remove a trailing or leading site name: 'Headline | The Daily' -> 'Headline'."""
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    site_key = fold(site_name) if site_name else ""
-    last, first = fold(parts[-1]), fold(parts[0])
-    if site_key and (last == site_key or site_key in last):
-        return title[: title.rfind(parts[-1])].rstrip(" |-\u2013\u2014:\u00b7\u2022/»«")
-    if site_key and (first == site_key or site_key in first):
-        return title[len(parts[0]) :].lstrip(" |-\u2013\u2014:\u00b7\u2022/»«")
+    names = [fold(name) for name in (structured.site_name, structured.publisher) if name]
+    host = host_of(url).removeprefix("www.").replace(".", "").replace("-", "")
+    for part, keep in ((parts[-1], "head"), (parts[0], "tail")):
+        key = fold(part)
+        if not key:
+            continue
+        compact = key.replace(" ", "")
+        named = any(key == name or (name and name in key) for name in names)
+        in_host = len(compact) >= _MIN_SITE_KEY and compact in host and len(key.split()) <= 4
+        if named or in_host:
+            if keep == "head":
+                return title[: title.rfind(part)].rstrip(_TITLE_TRIM)
+            return title[title.find(part) + len(part) :].lstrip(_TITLE_TRIM)
     return title
 
 

@@ -19,12 +19,17 @@ SENTENCE_END_RE = re.compile("[.!?\u2026\u3002\uff01\uff1f\u061f\u06d4\u0964\u09
 
 
 def clean_space(text: str) -> str:
-    """Collapse runs of whitespace to one space and drop invisible characters."""
+    """Collapse runs of whitespace to one space (other characters are kept as published)."""
     if not text:
         return ""
-    if not text.isascii() and _INVISIBLE_RE.search(text):
-        text = text.translate(_INVISIBLE)
     return " ".join(text.split())
+
+
+def strip_invisible(text: str) -> str:
+    """Drop characters that render as nothing: soft hyphens, zero-width spaces, BOMs."""
+    if text.isascii() or not _INVISIBLE_RE.search(text):
+        return text
+    return text.translate(_INVISIBLE)
 
 
 def fold(text: str) -> str:
