@@ -34,6 +34,11 @@ MIN_ARTICLE_WORDS = 60
 MIN_DECLARED_ARTICLE_WORDS = 25
 MIN_LISTING_TEASERS = 3
 _MAX_BYLINE_WEIGHT = 120
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
+_MIN_DECLARED_BODY_WORDS = 120
+# Share of the shown text's word 4-grams that must reappear in the declared body.
+_MIN_SHOWN_IN_DECLARED = 0.5
 _MAX_SIGNATURE_WEIGHT = 60
 _SIGNATURE_REACH = 3
 _TITLE_SEPARATORS = re.compile(
@@ -163,6 +168,10 @@ def _article(
     paragraphs = [block.text for block in body.blocks]
     if subtitle and paragraphs and fold(paragraphs[0]) == fold(subtitle.value):
         paragraphs.pop(0)
+    if body_source == "dom" and structured.article_body:
+        declared = _declared_body(structured.article_body, paragraphs)
+        if declared is not None:
+            paragraphs, body_source = declared, "json-ld"
     paragraphs, credit_agency = _strip_credits(paragraphs)
     paragraphs = _dedupe(paragraphs)
     text = "\n\n".join(paragraphs)
@@ -219,6 +228,33 @@ def _article(
         provenance=provenance,
         assumed_utc=assumed,
     )
+
+
+def _declared_body(article_body: str, paragraphs: list[str]) -> list[str] | None:
+    """JSON-LD articleBody paragraphs when the page shows only the start of the story.
+
+    Paywalled pages print a teaser paragraph or two and declare the whole text in JSON-LD;
+    the declared text is used only when it is much longer and begins with what is shown.
+    """
+    text = html.unescape(_TAG.sub(" ", article_body)) if "<" in article_body else article_body
+    declared = [clean_space(part) for part in _LINE_BREAKS.split(text)]
+    declared = [part for part in declared if part]
+    declared_words = word_count(" ".join(declared))
+    shown = " ".join(paragraphs)
+    if declared_words < _MIN_DECLARED_BODY_WORDS or word_count(shown) > 0.4 * declared_words:
+        return None
+    shown_words = fold(shown).split()
+    shown_grams = _grams(shown_words)
+    if shown_grams:
+        # What is shown must be the opening of the declared text, not a part of something else.
+        opening = fold(" ".join(declared)).split()[: 2 * len(shown_words) + 20]
+        if len(shown_grams & _grams(opening)) < _MIN_SHOWN_IN_DECLARED * len(shown_grams):
+            return None
+    return declared
+
+
+def _grams(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
 
 
 def _pull_signature_bylines(body: BodyResult) -> None:
