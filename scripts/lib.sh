@@ -108,6 +108,23 @@ es_runner() {
   echo "runuser -u $ES_USER --"
 }
 
+# es_dir_for PREFERRED: PREFERRED when the Elasticsearch user can reach it, else a folder in
+# the shared cache (root's home and mktemp folders are closed to other users).
+es_dir_for() {
+  local preferred="$1" runner
+  runner="$(es_runner)"
+  mkdir -p "$preferred"
+  if [ -z "$runner" ] || $runner test -x "$preferred"; then
+    echo "$preferred"
+  else
+    local alt
+    alt="$(cache_dir)/state-$(printf '%s' "$preferred" | sha256sum | cut -c1-12)"
+    mkdir -p "$alt"
+    chmod 755 "$(cache_dir)" "$alt"
+    echo "$alt"
+  fi
+}
+
 free_port() {
   "${PYTHON:-python3}" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

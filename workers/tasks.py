@@ -272,17 +272,17 @@ def parse_page(
             actions=[action.to_json() for action in result.actions],
             page_url=url,
         )
+    if not follow_links:
+        return
     src = res.sources.get(source)
-    followed = 0
-    if depth < src.max_depth:
-        for link in result.links:
-            if followable(link, src):
-                followed += send_fetch(
-                    run_id, self.request.id, link, source, depth + 1, src.max_pages
-                )
-    for link in result.same_depth_links:
-        if followable(link, src):
-            followed += send_fetch(run_id, self.request.id, link, source, depth, src.max_pages)
+    deeper = result.links if depth < src.max_depth else []
+    hops = [(link, depth + 1) for link in deeper]
+    hops += [(link, depth) for link in result.same_depth_links]
+    followed = sum(
+        send_fetch(run_id, self.request.id, link, source, link_depth, src.max_pages)
+        for link, link_depth in hops
+        if followable(link, src)
+    )
     if followed:
         log.info("links_queued", count=followed)
     # Remember the content only now: a page that failed to parse is parsed again next time.

@@ -116,7 +116,12 @@ class Stack:
     # sources ----------------------------------------------------------------------------
 
     def add_source(self, name: str, site_url: str, **options: Any) -> str:
-        """Register a source (rewrites the sources file the workers re-read)."""
+        """Register a source (rewrites the sources file the workers re-read); returns its name.
+
+        The name gets a random suffix: Redis outlives a session when tests run against a
+        developer's long-running services, and a source's state must start empty.
+        """
+        name = f"{name}-{uuid.uuid4().hex[:6]}"
         spec = {
             "name": name,
             "start_urls": [site_url + "/"],

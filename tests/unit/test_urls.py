@@ -50,3 +50,9 @@ def test_in_domains_accepts_subdomains_only() -> None:
     assert in_domains("https://news.example/a", ["news.example"])
     assert not in_domains("https://badnews.example/a", ["news.example"])
     assert not in_domains("https://news.example.evil.test/", ["news.example"])
+
+
+def test_malformed_href_against_a_base_is_none() -> None:
+    """A broken link on a page (unclosed IPv6 bracket, bad port) yields None, never raises."""
+    assert normalize_url("http://[::1", base="https://e.com/") is None
+    assert normalize_url("//e.com:99999/x", base="https://e.com/") is None

@@ -136,7 +136,7 @@ def parse_feed(body: bytes, url: str, *, max_bytes: int = MAX_FEED_BYTES) -> Fee
     kind = _ROOTS.get(_local(root))
     if kind is None:
         raise FeedError(f"not a feed or sitemap: root element <{_local(root)}>")
-    base = _normalize(url) or url
+    base = normalize_url(url) or url
     if kind == "atom":
         return _atom(root, base)
     if kind == "sitemap":
@@ -253,20 +253,13 @@ def _loose_date(text: str) -> datetime | None:
     return value
 
 
-def _normalize(url: str, base: str | None = None) -> str | None:
-    try:
-        return normalize_url(url, base)
-    except ValueError:
-        return None
-
-
 def _unique_urls(candidates: Iterable[str], base: str | None) -> list[str]:
     urls: list[str] = []
     seen: set[str] = set()
     for candidate in candidates:
         raw = candidate.strip()
         # an address has no inner spaces; "not a url" must not resolve against the base
-        url = _normalize(raw, base) if raw and not _SPACE.search(raw) else None
+        url = normalize_url(raw, base) if raw and not _SPACE.search(raw) else None
         if url is not None and url not in seen:
             seen.add(url)
             urls.append(url)
@@ -364,7 +357,7 @@ def _atom(root: etree._Element, base: str) -> Feed:
 
 def _xml_base(node: etree._Element, base: str) -> str:
     declared = node.get("{http://www.w3.org/XML/1998/namespace}base")
-    return (_normalize(declared, base) or base) if declared else base
+    return (normalize_url(declared, base) or base) if declared else base
 
 
 def _atom_link(entry: etree._Element, base: str) -> str | None:

@@ -309,7 +309,7 @@ def find_teasers(soup: BeautifulSoup, page_url: str) -> TeaserScan:
     cards = _find_cards(tree)
     if not cards:
         return TeaserScan()
-    return _assemble(tree, cards, _normalize(page_url) or page_url)
+    return _assemble(tree, cards, normalize_url(page_url) or page_url)
 
 
 def _tokens_of(attrs: Mapping[str, object], cache: dict[str, frozenset[str]]) -> frozenset[str]:
@@ -408,7 +408,7 @@ def _index(soup: BeautifulSoup, page_url: str) -> _Tree:
             elif isinstance(content, str) and key in _SITE_NAME_META:
                 tree.site_names.add(_clean(content).casefold())
     for raw in [page_url, *canonical]:
-        own = _normalize(raw, page_url)
+        own = normalize_url(raw, page_url)
         if own is not None:
             tree.self_urls.add(own)
     if page_title and urlsplit(page_url).path in ("", "/"):
@@ -515,7 +515,7 @@ def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
     lowered = href[:12].lower()
     if lowered.startswith(("javascript:", "mailto:", "tel:", "data:", "sms:", "whatsapp:")):
         return None
-    target = _normalize(href, base)
+    target = normalize_url(href, base)
     if target is None or target in self_urls:
         return None
     parts = urlsplit(target)
@@ -528,14 +528,6 @@ def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
     if any(segment in _NON_STORY_SEGMENTS for segment in path.split("/")):
         return None
     return target
-
-
-def _normalize(url: str, base: str | None = None) -> str | None:
-    """normalize_url, with malformed input (e.g. "http://[::1") giving None, not an error."""
-    try:
-        return normalize_url(url, base)
-    except ValueError:
-        return None
 
 
 def _clean(text: str) -> str:
@@ -726,7 +718,7 @@ def _image(tree: _Tree, top: int) -> Image | None:
     src = src or source_set
     if src is None:
         return None
-    url = _normalize(src, tree.base)
+    url = normalize_url(src, tree.base)
     if url is None:
         return None
     caption_text = _clean(tags[cap_el].get_text(" ")) if cap_el >= 0 else ""
