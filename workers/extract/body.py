@@ -43,6 +43,7 @@ _DATEISH = re.compile(r"\d{1,2}[:.h]\d{2}\b|\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\b(?
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # Blocks with more link text than this inside the body are link lists, not paragraphs.
 BODY_MAX_LINK_DENSITY = 0.5
+_FEW_LINKS = 2
 SHORT_BOILERPLATE_WEIGHT = 160
 _SOFT_EXCLUDE = JUNK | STRUCTURAL_JUNK | TEASER
 _HARD_EXCLUDE = HIDDEN | CAPTION
@@ -253,7 +254,7 @@ def select_blocks(
             continue
         if block.heading == 1 or (title_key and fold(block.text) == title_key):
             continue
-        if block.link_weight > BODY_MAX_LINK_DENSITY * block.weight and not block.heading:
+        if not block.heading and is_link_list(block):
             continue
         if BOILERPLATE_LINE.match(block.text) and (
             block.weight < SHORT_BOILERPLATE_WEIGHT or block.link_weight
@@ -266,6 +267,16 @@ def select_blocks(
         kept.pop()
     result.blocks = kept
     return result
+
+
+def is_link_list(block: Block) -> bool:
+    """A block that points elsewhere: one headline-sized link, or a list item of links.
+
+    Paragraphs that merely link several names or places stay (their links are short).
+    """
+    if block.link_weight <= BODY_MAX_LINK_DENSITY * block.weight:
+        return False
+    return block.in_list or block.link_count <= _FEW_LINKS
 
 
 def is_dateline(text: str) -> bool:

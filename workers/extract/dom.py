@@ -68,6 +68,8 @@ class Block:
     # Weight of the text inside <strong>/<b>/<em>/<i>: bold subheadings, italic signatures.
     bold_weight: int
     in_list: bool
+    # Number of links that start inside the block.
+    link_count: int = 0
 
 
 @dataclass(slots=True)
@@ -134,15 +136,20 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
     links_open = 0
     bold_open = 0
     mute = 0
+    link_count = 0
 
     def flush() -> None:
+        nonlocal link_count
         text = clean_space("".join(parts))
         if text and owner >= 0:
             link_weight = text_weight(clean_space("".join(link_parts))) if link_parts else 0
             bold_weight = text_weight(clean_space("".join(bold_parts))) if bold_parts else 0
             weight = text_weight(text)
-            blocks.append(Block(owner, text, weight, link_weight, heading, bold_weight, in_list))
+            blocks.append(
+                Block(owner, text, weight, link_weight, heading, bold_weight, in_list, link_count)
+            )
         parts.clear()
+        link_count = 0
         if link_parts:
             link_parts.clear()
         if bold_parts:
@@ -217,6 +224,7 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
                         page.author_links.append(idx)
                 is_link = True
                 links_open += 1
+                link_count += 1
             elif name in _EMPHASIS:
                 is_bold = True
                 bold_open += 1
