@@ -48,10 +48,23 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Keystone-SDA": ("sda", "keystone-sda"),
 }
 _AGENCY_BY_ALIAS = {alias: name for name, aliases in AGENCIES.items() for alias in aliases}
-# Aliases safe to recognise inside running text, e.g. a trailing "(PTI)".
-_AGENCY_PATTERN = "|".join(
-    sorted((re.escape(alias) for alias in _AGENCY_BY_ALIAS), key=len, reverse=True)
-)
+
+
+def _credit_spellings() -> list[str]:
+    """How agencies are printed in credit lines: short names in capitals ("PA", not "pa")."""
+    spellings: set[str] = set()
+    for name, aliases in AGENCIES.items():
+        spellings.update({name, name.upper()})
+        for alias in aliases:
+            if not alias.isascii():
+                spellings.add(alias)
+            elif len(alias) > 4:
+                spellings.update({alias.title(), alias.upper(), alias.capitalize()})
+    return sorted(spellings, key=len, reverse=True)
+
+
+# Case-sensitive, so that "pa" or "ap" in running text of other languages is not a credit.
+_AGENCY_PATTERN = "|".join(re.escape(spelling) for spelling in _credit_spellings())
 
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|reporting|story|text|words|photos?|edited)\s+by|by|from|von|vom|"
@@ -103,11 +116,25 @@ _MAX_NAME_CHARS = 60
 _MAX_NAME_WORDS = 6
 
 
-def agency_name(text: str) -> str | None:
-    """Canonical agency for a name such as 'The Associated Press' or 'dpa', else None."""
+def agency_name(text: str, lenient: bool = False) -> str | None:
+    """Canonical agency for a name such as 'The Associated Press' or 'dpa', else None.
+
+    Short names must be printed as acronyms unless `lenient` (inside a "Source:" credit).
+    """
     key = clean_space(text).casefold().strip(" .,;:()[]-\u2013\u2014")
     key = re.sub(r"^(?:with|mit|avec|con|com|via|source|quelle|fuente|fonte)\s*:?\s+", "", key)
-    return _AGENCY_BY_ALIAS.get(key)
+    name = _AGENCY_BY_ALIAS.get(key)
+    if name and len(key) <= _SHORT_ALIAS and not lenient and not _printed_as_acronym(text, key):
+        return None
+    return name
+
+
+_SHORT_ALIAS = 3
+
+
+def _printed_as_acronym(text: str, key: str) -> bool:
+    """Short agency names count only as printed: 'AP' or 'dpa', not the word 'pa'."""
+    return key.upper() in text or any(name in text for name in AGENCIES if name.lower() == key)
 
 
 def split_byline(text: str) -> list[str]:
@@ -194,6 +221,13 @@ def is_name_like(text: str) -> bool:
     return len(words) > 1 or "-" in text
 
 
+_SOURCE_LABEL = re.compile(
+    r"^\s*(?:quelle|quellen|source|sources|fuente|fuentes|fonte|fontes|bron|kilde|källa|"
+    r"źródło|lähde)\s*:\s*",
+    re.IGNORECASE,
+)
+
+
 def clean_names(raw: list[str]) -> tuple[list[str], str | None]:
     """Person names and the first agency found among raw author strings."""
     names: list[str] = []
@@ -203,6 +237,12 @@ def clean_names(raw: list[str]) -> tuple[list[str], str | None]:
         whole = agency_name(item)
         if whole:
             agency = agency or whole
+            continue
+        source = _SOURCE_LABEL.match(item)
+        if source:
+            # "Quelle: sid, dpa" credits sources, never people.
+            for piece in _SPLIT.split(item[source.end() :]):
+                agency = agency or agency_name(piece, lenient=True)
             continue
         for name in split_byline(item):
             found = agency_name(name)
@@ -220,11 +260,10 @@ def clean_names(raw: list[str]) -> tuple[list[str], str | None]:
 
 # A paragraph that only credits agencies: "(PTI)", "AFP/Reuters", "With AFP", "— dpa".
 _CREDIT_LINE = re.compile(
-    r"^[\s(\[\u2013\u2014-]*(?:(?:with|mit|avec|con|com|source|quelle|fuente|fonte|"
-    r"material from|mit material von|with inputs from|inputs from)\s*:?\s*)?"
+    r"^[\s(\[\u2013\u2014-]*(?i:(?:with|mit|avec|con|com|source|quelle|fuente|fonte|bron|kilde|"
+    r"källa|material from|mit material von|with inputs from|inputs from)\s*:?\s*)?"
     r"((?:" + _AGENCY_PATTERN + r")(?:\s*(?:[/,&+]|and|und|et|y)\s*(?:" + _AGENCY_PATTERN + r"))*)"
-    r"[\s)\].]*$",
-    re.IGNORECASE,
+    r"[\s)\].]*$"
 )
 # A credit glued to the end of the last paragraph: "... the official said. (PTI)".
 _CREDIT_SUFFIX = re.compile(
@@ -232,8 +271,7 @@ _CREDIT_SUFFIX = re.compile(
     + _AGENCY_PATTERN
     + r")(?:\s*(?:[/,&]|with|mit)\s*(?:"
     + _AGENCY_PATTERN
-    + r"))*)\s*[)\]]\s*\.?$",
-    re.IGNORECASE,
+    + r"))*)\s*[)\]]\s*\.?$"
 )
 
 

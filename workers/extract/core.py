@@ -490,7 +490,9 @@ def _authors(context: _Context) -> tuple[list[str], str | None, Provenance]:
     people = [p.name for p in structured.authors if not p.is_org and not _org_like(p.name, context)]
     metas = [v.text for v in structured.meta_authors if not _org_like(v.text, context)]
     tiers += [(people, source), (metas, "meta")]
-    tiers += [(group, "dom") for group in _dom_bylines(context)]
+    for group in _dom_bylines(context):
+        printed = [name for name in group if not _org_like(name, context)]
+        tiers.append(([name for name in printed if _cased_like_a_name(name)], "dom"))
     orgs = [p.name for p in structured.authors if p.is_org or _org_like(p.name, context)]
     meta_orgs = [v.text for v in structured.meta_authors if _org_like(v.text, context)]
     tiers += [(orgs, source), (meta_orgs, "meta")]
@@ -508,6 +510,14 @@ def _authors(context: _Context) -> tuple[list[str], str | None, Provenance]:
     return [], agency, source
 
 
+def _cased_like_a_name(text: str) -> bool:
+    """Printed names in cased scripts start with a capital; 'israel news' is an account."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or not any(ch.islower() or ch.isupper() for ch in letters):
+        return True
+    return any(word[:1].isupper() for word in text.split())
+
+
 def _org_like(name: str, context: _Context) -> bool:
     """A credit that names the publication itself rather than a person."""
     if "://" in name or name.startswith(("www.", "@")):
@@ -517,7 +527,8 @@ def _org_like(name: str, context: _Context) -> bool:
         return True
     structured = context.structured
     for org in (structured.publisher, structured.site_name):
-        if org and (key == fold(org).replace(" ", "") or fold(org).replace(" ", "") in key):
+        org_key = fold(org).replace(" ", "") if org else ""
+        if org_key and org_key in key and 2 * len(org_key) >= len(key):
             return True
     host = host_of(context.url).removeprefix("www.")
     return len(key) >= 3 and key in host.replace(".", "").replace("-", "")
@@ -535,7 +546,7 @@ def _dom_bylines(context: _Context) -> list[list[str]]:
     for index in page.author_links:
         node = page.nodes[index]
         if start <= index < limit and not excluded[index] and not node.context & CAPTION:
-            text = clean_space(page.text_of(index).replace("\n", " "))
+            text = clean_space(node.tag.get_text(" "))
             if text and text not in links:
                 links.append(text)
     marked: list[str] = list(body.bylines)
