@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workers.errors import ExtractionError
 from workers.extract import PageExtraction, SiteRules, extract
 from workers.extract.encoding import decode_html
 from workers.extract.feeds import FeedError, parse_feed, sniff_feed
@@ -27,7 +28,8 @@ class ParseResult:
 def parse_stored_page(page: StoredPage, source: str, rules: SiteRules | None = None) -> ParseResult:
     """Turn a stored page into index actions and links; feeds and sitemaps yield links only.
 
-    Raises FeedError for XML that claims to be a feed but cannot be read.
+    Raises FeedError for XML that claims to be a feed but cannot be read, and
+    ExtractionError for a body that is not text at all.
     """
     feed_kind = sniff_feed(page.content_type, page.body)
     if feed_kind is not None:
@@ -38,6 +40,8 @@ def parse_stored_page(page: StoredPage, source: str, rules: SiteRules | None = N
             same_depth_links=list(feed.sitemaps),
         )
     html = decode_html(page.body, page.content_type)
+    if looks_binary(html):
+        raise ExtractionError("body is binary, not text (served as HTML)", page.url)
     extraction = extract(html, page.url, rules)
     return ParseResult(
         kind=extraction.kind,
@@ -45,6 +49,24 @@ def parse_stored_page(page: StoredPage, source: str, rules: SiteRules | None = N
         links=extraction.links,
         reason=extraction.reason,
     )
+
+
+# Share of control or replacement characters above which decoded "HTML" is binary junk.
+BINARY_RATIO = 0.05
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def looks_binary(text: str, sample: int = 8192) -> bool:
+    """True when the start of a decoded body is mostly not text (an image, an archive)."""
+    head = text[:sample]
+    if not head:
+        return False
+    junk = sum(
+        1
+        for char in head
+        if char == "\ufffd" or (char < " " and char not in _TEXT_CONTROLS) or char == "\x7f"
+    )
+    return junk / len(head) > BINARY_RATIO
 
 
 def extraction_actions(

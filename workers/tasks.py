@@ -104,9 +104,8 @@ class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
         )
         run_id = kwargs.get("run_id")
         if run_id:
-            runs.record_error(
-                run_id, str(kwargs.get("url") or kwargs.get("page_url") or ""), str(exc)
-            )
+            url = str(kwargs.get("url") or kwargs.get("page_url") or "")
+            runs.record_error(run_id, url, f"{type(exc).__name__}: {exc}")
             runs.close_task(run_id, task_id)
 
 

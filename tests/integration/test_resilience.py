@@ -88,7 +88,7 @@ def test_hostile_pages_fail_alone(stack: Stack, site: tuple[NewsSite, str]) -> N
     assert by_path["/gone"] == "HttpStatusError"
     assert by_path["/photo"] == "UnsupportedContent"
     assert by_path["/offsite"] == "PageRejected"  # redirect hop leaves the allowed domains
-    assert "/garbage" not in by_path  # binary junk parses to nothing, without an error
+    assert by_path["/garbage"] == "ExtractionError"  # binary junk served as text/html
     dead = [json.loads(line) for line in stack.ingest("deadletter", "list").stdout.splitlines()]
     assert any(entry["kwargs"]["url"] == f"{base}/slow" for entry in dead)
 
