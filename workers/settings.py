@@ -64,9 +64,7 @@ class Settings(BaseSettings):
     page_ttl: int = Field(DEFAULT_PAGE_TTL, validation_alias=_env("INGEST_PAGE_TTL"))
     retry_max_attempts: int = Field(8, ge=1, validation_alias=_env("INGEST_RETRY_MAX_ATTEMPTS"))
     retry_backoff: float = Field(2.0, gt=0, validation_alias=_env("INGEST_RETRY_BACKOFF"))
-    retry_backoff_max: float = Field(
-        300.0, gt=0, validation_alias=_env("INGEST_RETRY_BACKOFF_MAX")
-    )
+    retry_backoff_max: float = Field(300.0, gt=0, validation_alias=_env("INGEST_RETRY_BACKOFF_MAX"))
     visibility_timeout: int = Field(1800, validation_alias=_env("INGEST_VISIBILITY_TIMEOUT"))
     log_format: str = Field("auto", validation_alias=_env("INGEST_LOG_FORMAT"))
     log_level: str = Field("INFO", validation_alias=_env("INGEST_LOG_LEVEL"))

@@ -57,9 +57,7 @@ def parse_sources(data: Any, origin: str = "<sources>") -> dict[str, Source]:
             raise ConfigError(f"{origin}: source {spec.name!r} is defined twice")
         seeds = spec.start_urls + spec.feeds + spec.sitemaps
         if not seeds:
-            raise ConfigError(
-                f"{origin}: source {spec.name!r} has no start URL, feed or sitemap"
-            )
+            raise ConfigError(f"{origin}: source {spec.name!r} has no start URL, feed or sitemap")
         domains = spec.allowed_domains or sorted({host_of(url) for url in seeds})
         sources[spec.name] = Source(
             name=spec.name,
