@@ -46,6 +46,9 @@ def _celery_config(settings: Settings) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
+        # On a lost broker connection the unacked messages come back anyway (late acks), so
+        # stop the tasks in hand rather than let them finish and run a second time.
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
         "task_queues": [Queue(name) for name in QUEUES],
         "task_default_queue": "crawl",
         "task_routes": {f"{name}.*": {"queue": name} for name in QUEUES},

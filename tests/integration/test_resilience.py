@@ -206,3 +206,29 @@ def _wait_for_run(stack: Stack, run_id: str, timeout: float = 90) -> dict[str, o
             return summary
         time.sleep(1)
     raise AssertionError(f"run {run_id} did not finish\n{stack.worker_logs()}")
+
+
+def test_redis_outage_loses_nothing(stack: Stack, site: tuple[NewsSite, str]) -> None:
+    """Redis dropping every connection and stalling mid-run: workers reconnect, run completes."""
+    news, base = site
+    target = news.stories()[1]
+    started = threading.Event()
+
+    def slow_story(request: BaseHTTPRequestHandler) -> None:
+        started.set()
+        time.sleep(1.0)
+        _reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
+
+    news.extra_routes[target.path] = slow_story
+    source = stack.add_source("redis-outage", base)
+    run = json.loads(stack.ingest("crawl", source).stdout)
+    assert started.wait(60), stack.worker_logs()
+    # Drop every client connection, then refuse to answer anyone for three seconds.
+    stack.redis.execute_command("CLIENT", "PAUSE", "3000", "ALL")
+    stack.redis.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
+    stack.redis.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
+
+    summary = _wait_for_run(stack, run["run_id"], timeout=120)
+
+    assert summary["articles_indexed"] == 5
+    assert stack.count_source("articles", source) == 5
