@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
 from workers.demosite import NAV_SECTIONS, NewsSite, serve
 
-from .conftest import Stack
+from .conftest import BIN, Stack
 
 pytestmark = pytest.mark.integration
 
@@ -90,3 +93,25 @@ def test_unknown_source_is_a_clear_error(stack: Stack) -> None:
     result = stack.ingest("crawl", "no-such-source", "--wait", check=False)
     assert result.returncode == 1
     assert "no-such-source" in result.stderr
+
+
+def test_beat_crawls_sources_on_their_interval(
+    stack: Stack, news_site: tuple[NewsSite, str], tmp_path: Path
+) -> None:
+    """Celery beat, started with the sources file, crawls a source on its own interval."""
+    _site, base = news_site
+    source = stack.add_source("scheduled", base, interval=10)
+    beat = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "workers.app", "beat", "-s", str(tmp_path / "schedule")],
+        env=stack.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and stack.count_source("articles", source) < 5:
+            time.sleep(1)
+    finally:
+        beat.terminate()
+        beat.wait(timeout=20)
+    assert stack.count_source("articles", source) == 5
