@@ -158,6 +158,7 @@ def status(
     try:
         report["elasticsearch"] = res.index.health()
         report["documents"] = res.index.counts()
+        report["reindex_due"] = res.index.reindex_due()
     except IngestError as exc:
         report["elasticsearch_error"] = str(exc)
     if report["redis"]:
@@ -198,6 +199,9 @@ def _print_status(report: dict[str, Any], queues: tuple[str, ...]) -> None:
     for kind, count in (report.get("documents") or {}).items():
         table.add_row(f"documents {kind}", str(count))
     table.add_row("dead letters", str(report.get("deadletters", "?")))
+    if report.get("reindex_due"):
+        due = ", ".join(report["reindex_due"])
+        table.add_row("templates changed", f"{due}: run `ingest reindex`")
     console.print(table)
 
 

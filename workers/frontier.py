@@ -167,8 +167,3 @@ class Frontier:
         """Mark a URL as fetched now without changing its validators (a 304)."""
         with redis_errors("recording a fetch"):
             self.client.hset(f"url:{url_id(url)}", "fetched_at", time.time())
-
-    def forget(self, url: str) -> None:
-        """Drop a URL's state so the next crawl fetches and parses it afresh."""
-        with redis_errors("forgetting a URL"):
-            self.client.delete(f"url:{url_id(url)}")

@@ -185,13 +185,33 @@ class SearchIndex:
     # setup ------------------------------------------------------------------------------
 
     def template_body(self, kind: DocKind) -> dict[str, Any]:
+        """The index template; its revision is also stamped into each index's mapping."""
         template = load_template(self.template_dir, kind)
+        revision = template_revision(template)
+        template.setdefault("mappings", {})["_meta"] = {"revision": revision}
         return {
             "index_patterns": [f"{self.prefix}-{kind}-v*"],
             "priority": 200,
             "template": template,
-            "_meta": {"revision": template_revision(template), "project": "news-ingest"},
+            "_meta": {"revision": revision, "project": "news-ingest"},
         }
+
+    def reindex_due(self) -> list[DocKind]:
+        """Kinds whose live index was built from an older template than config/ holds."""
+        due: list[DocKind] = []
+        with es_errors("reading mappings"):
+            for kind in DOC_KINDS:
+                if not self.client.indices.exists_alias(name=self.write_alias(kind)):
+                    continue
+                current = self.template_body(kind)["_meta"]["revision"]
+                mappings = self.client.indices.get_mapping(index=self.write_alias(kind))
+                live = {
+                    body.get("mappings", {}).get("_meta", {}).get("revision")
+                    for body in mappings.values()
+                }
+                if live != {current}:
+                    due.append(kind)
+        return due
 
     def ensure(self) -> None:
         """Install templates and create the first versioned indices with their aliases.
@@ -259,10 +279,6 @@ class SearchIndex:
                 f"{len(retry_later)} of {len(actions)} documents refused for now; retrying"
             )
         return BulkOutcome(written, rejected)
-
-    def refresh(self) -> None:
-        with es_errors("refreshing"):
-            self.client.indices.refresh(index=",".join(self.alias(k) for k in DOC_KINDS))
 
     # reading ----------------------------------------------------------------------------
 
@@ -333,15 +349,6 @@ class SearchIndex:
                     continue
                 result[kind] = int(self.client.count(index=self.alias(kind))["count"])
         return result
-
-    def get(self, kind: DocKind, doc_id: str) -> dict[str, Any] | None:
-        with es_errors("reading a document"):
-            try:
-                response = self.client.get(index=self.alias(kind), id=doc_id)
-            except elasticsearch.NotFoundError:
-                return None
-        source: dict[str, Any] = response["_source"]
-        return source
 
     def health(self) -> str:
         """Cluster status colour ("green", "yellow", "red")."""
@@ -438,20 +445,3 @@ class SearchIndex:
             else:
                 raise IndexingError(f"reindex copy refused a document: {item}")
         return created, conflicts
-
-
-def wait_for_cluster(client: Elasticsearch, timeout: float) -> bool:
-    """Poll cluster health until it answers or `timeout` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            client.cluster.health(timeout="2s")
-        except (
-            elasticsearch.ConnectionError,
-            elasticsearch.ApiError,
-            elasticsearch.TransportError,
-        ):
-            time.sleep(0.5)
-            continue
-        return True
-    return False

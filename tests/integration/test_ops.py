@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
+from pathlib import Path
 
 import pytest
 
 from workers.demosite import NewsSite
+from workers.index import SearchIndex
 from workers.urls import url_id
 
-from .conftest import Stack
+from .conftest import REPO, Stack
 
 pytestmark = pytest.mark.integration
 
@@ -77,3 +80,27 @@ def test_reindex_moves_aliases_while_search_keeps_answering(
     assert stack.count("articles") == before
     hits = stack.search("regional office", "--source", source, "--kind", "articles")
     assert len(hits) == 5
+
+
+def test_changed_template_is_reported_and_applied_by_reindex(
+    stack: Stack, news_site: tuple[NewsSite, str], tmp_path: Path
+) -> None:
+    """Editing a template makes `reindex_due` name the kind; a reindex applies the new mapping."""
+    _site, base = news_site
+    stack.crawl(stack.add_source("template", base))
+    changed = tmp_path / "templates"
+    shutil.copytree(REPO / "config" / "elasticsearch", changed)
+    body = json.loads((changed / "articles.json").read_text())
+    body["mappings"]["properties"]["section"] = {"type": "text"}
+    (changed / "articles.json").write_text(json.dumps(body))
+    index = SearchIndex(stack.es, stack.prefix, changed)
+
+    assert index.reindex_due() == ["articles"]
+    index.reindex("articles")
+
+    assert index.reindex_due() == []
+    mapping = stack.es.indices.get_mapping(index=f"{stack.prefix}-articles")
+    (live,) = mapping.values()
+    assert live["mappings"]["properties"]["section"]["type"] == "text"
+    # Put the shipped template back for the tests that follow.
+    SearchIndex(stack.es, stack.prefix, REPO / "config" / "elasticsearch").reindex("articles")
