@@ -1,0 +1,169 @@
+"""End-to-end throughput: the Celery pipeline against a sequential loop doing the same work.
+
+Both crawl the same local site (N stories listed in its sitemap) into Elasticsearch in the
+same run; the baseline fetches, extracts and indexes one page at a time in this process.
+Needs the services: run it with the variables scripts/run prints, e.g.
+
+    REDIS_URL=redis://127.0.0.1:6379/0 ELASTICSEARCH_URL=http://127.0.0.1:9200 \\
+        .venv/bin/python benchmarks/pipeline_bench.py --stories 300
+
+The politeness delay is 0 here (one local server); real sources are bounded by their delay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import yaml
+
+from workers.demosite import NewsSite, serve
+from workers.extract import extract
+from workers.extract.encoding import decode_html
+from workers.index import SearchIndex, article_action, make_client
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[bytes]]:
+    pools = {
+        "crawl": ["-P", "threads", "-c", "16"],
+        "parse": ["-P", "prefork", "-c", str(os.cpu_count() or 2)],
+        "index": ["-P", "threads", "-c", "4"],
+    }
+    processes = []
+    for queue, pool in pools.items():
+        log = (log_dir / f"{queue}.log").open("ab")
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "workers.app",
+                    "worker",
+                    "-Q",
+                    queue,
+                    *pool,
+                    "-n",
+                    f"bench-{queue}-{uuid.uuid4().hex[:6]}@%h",
+                    "-l",
+                    "WARNING",
+                    "--without-mingle",
+                    "--without-gossip",
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    return processes
+
+
+def _ingest(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "ingest"), *args], env=env, capture_output=True, text=True, check=True
+    )
+
+
+def run_pipeline(site_url: str, stories: int, prefix: str, log_dir: Path) -> dict[str, float]:
+    sources = log_dir / "sources.yaml"
+    spec = {
+        "name": "bench",
+        "sitemaps": [f"{site_url}/sitemap.xml"],
+        "allowed_domains": ["127.0.0.1"],
+        "max_depth": 1,
+        "max_pages": stories + 10,
+        "delay": 0,
+        "allow_private_networks": True,
+    }
+    sources.write_text(yaml.safe_dump({"sources": [spec]}))
+    env = {
+        **os.environ,
+        "INGEST_SOURCES": str(sources),
+        "INGEST_INDEX_PREFIX": prefix,
+        "INGEST_LOG_FORMAT": "json",
+    }
+    processes = _workers(env, log_dir)
+    try:
+        deadline = time.monotonic() + 60
+        while subprocess.run(
+            [str(BIN / "ingest"), "status"], env=env, capture_output=True, check=False
+        ).returncode:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"workers did not start; logs in {log_dir}")
+            time.sleep(1)
+        summary = json.loads(_ingest(env, "crawl", "bench", "--wait", "--timeout", "900").stdout)
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+    return {
+        "pages": float(summary["pages_fetched"]),
+        "articles": float(summary["articles_indexed"]),
+        "seconds": float(summary["seconds"]),
+    }
+
+
+def run_baseline(site_url: str, site: NewsSite, prefix: str) -> dict[str, float]:
+    index = SearchIndex(
+        make_client(os.environ["ELASTICSEARCH_URL"]), prefix, REPO / "config" / "elasticsearch"
+    )
+    index.ensure()
+    started = time.monotonic()
+    articles = 0
+    with httpx.Client(timeout=15) as client:
+        client.get(f"{site_url}/sitemap.xml")
+        for story in site.stories():
+            response = client.get(site_url + story.path)
+            html = decode_html(response.content, response.headers.get("content-type"))
+            page = extract(html, site_url + story.path)
+            if page.article is not None:
+                index.bulk([article_action(page.article, "bench", None)])
+                articles += 1
+    return {
+        "pages": float(len(site.stories()) + 1),
+        "articles": float(articles),
+        "seconds": time.monotonic() - started,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=300)
+    args = parser.parse_args()
+    for name in ("REDIS_URL", "ELASTICSEARCH_URL"):
+        if name not in os.environ:
+            raise SystemExit(f"{name} is not set; see the module docstring")
+    site = NewsSite(stories=args.stories)
+    server = serve(site)
+    site_url = f"http://127.0.0.1:{server.server_address[1]}"
+    tag = uuid.uuid4().hex[:8]
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline = run_baseline(site_url, site, f"bench-base-{tag}")
+        pipeline = run_pipeline(site_url, args.stories, f"bench-pipe-{tag}", Path(tmp))
+    server.shutdown()
+    print(f"{'':<22}{'pages':>8}{'articles':>10}{'seconds':>10}{'pages/s':>10}")
+    for name, row in (("sequential baseline", baseline), ("celery pipeline", pipeline)):
+        rate = row["pages"] / row["seconds"]
+        print(
+            f"{name:<22}{row['pages']:>8.0f}{row['articles']:>10.0f}"
+            f"{row['seconds']:>10.2f}{rate:>10.1f}"
+        )
+    ratio = (pipeline["pages"] / pipeline["seconds"]) / (baseline["pages"] / baseline["seconds"])
+    print(f"pipeline / baseline throughput: {ratio:.2f}x on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
