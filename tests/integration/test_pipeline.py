@@ -115,3 +115,18 @@ def test_beat_crawls_sources_on_their_interval(
         beat.terminate()
         beat.wait(timeout=20)
     assert stack.count_source("articles", source) == 5
+
+
+def test_status_fails_when_elasticsearch_is_unreachable(stack: Stack) -> None:
+    """`ingest status` exits 1 and says why when Elasticsearch does not answer."""
+    stack.es_proxy.cut()
+    try:
+        result = stack.ingest("status", "--json", check=False)
+    finally:
+        stack.es_proxy.restore()
+    report = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert report["healthy"] is False
+    assert report["elasticsearch"] is None
+    assert "unreachable" in report["elasticsearch_error"]
+    assert report["redis"] is True
