@@ -221,6 +221,15 @@ def is_name_like(text: str) -> bool:
     return len(words) > 1 or "-" in text
 
 
+def looks_like_byline(text: str) -> bool:
+    """True for 'By Jane Doe and John Roe, Senior Correspondents': names and roles only."""
+    pieces = split_byline(text)
+    named = [piece for piece in pieces if is_name_like(piece)]
+    rest = [piece for piece in pieces if piece not in named]
+    return bool(named) and all(_ROLE_WORDS.search(piece) or agency_name(piece) for piece in rest)
+
+
+_URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|@)", re.IGNORECASE)
 _SOURCE_LABEL = re.compile(
     r"^\s*(?:quelle|quellen|source|sources|fuente|fuentes|fonte|fontes|bron|kilde|källa|"
     r"źródło|lähde)\s*:\s*",
@@ -234,6 +243,8 @@ def clean_names(raw: list[str]) -> tuple[list[str], str | None]:
     seen: set[str] = set()
     agency: str | None = None
     for item in raw:
+        if _URL_LIKE.match(item.strip()):
+            continue
         whole = agency_name(item)
         if whole:
             agency = agency or whole

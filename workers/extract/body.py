@@ -24,7 +24,6 @@ PROSE_MIN_WEIGHT = 50
 PROSE_MAX_LINK_DENSITY = 0.35
 # A junk-looking element holding this share of the page's prose is a wrapper, not junk.
 WRAPPER_SHARE = 0.5
-TEASER_WRAPPER_SHARE = 0.7
 # An element marked as the article body with this share of the prose shields its ancestors.
 POSITIVE_CORE_SHARE = 0.2
 # Paragraph clustering: which ancestors a paragraph scores, and how much each level gets.
@@ -57,6 +56,8 @@ class BodyResult:
     blocks: list[Block] = field(default_factory=list)
     # Text of byline-like blocks met near the body, for author extraction.
     bylines: list[str] = field(default_factory=list)
+    # Text of dateline-like blocks set aside ("Posted 14/05/2023 18:40"), for the date.
+    datelines: list[str] = field(default_factory=list)
     excluded: list[bool] = field(default_factory=list)
 
 
@@ -90,9 +91,13 @@ def excluded_nodes(page: Page) -> list[bool]:
         flags = node.flags
         if flags & _HARD_EXCLUDE:
             excluded[index] = True
-        elif flags & _SOFT_EXCLUDE and index not in protected:
-            limit = TEASER_WRAPPER_SHARE if flags & TEASER else WRAPPER_SHARE
-            excluded[index] = prose[index] < limit * total
+        elif index in protected:
+            continue
+        elif flags & TEASER:
+            # Teaser blocks never become the story, however much text they hold.
+            excluded[index] = True
+        elif flags & _SOFT_EXCLUDE:
+            excluded[index] = prose[index] < WRAPPER_SHARE * total
     return excluded
 
 
@@ -230,18 +235,28 @@ def _media_boxes(page: Page, container: int, sums: Sums) -> list[tuple[int, int]
 
 
 def select_blocks(
-    page: Page, container: int, excluded: list[bool], title: str | None, sums: Sums
+    page: Page,
+    container: int,
+    excluded: list[bool],
+    title: str | None,
+    sums: Sums,
+    headline: int | None,
 ) -> BodyResult:
-    """Blocks of the container that belong to the story, in document order."""
+    """Blocks of the container that belong to the story, in document order.
+
+    When the headline sits inside the container, what precedes it (kickers, breadcrumbs,
+    labels) is not story text.
+    """
     result = BodyResult(container=container, excluded=excluded)
     title_key = fold(title) if title else ""
     nodes = page.nodes
     end = nodes[container].end
+    start = headline if headline is not None and container < headline < end else container
     boxes = _media_boxes(page, container, sums)
     box = 0
     kept: list[Block] = []
     for block in page.blocks:
-        if block.node < container or block.node >= end or excluded[block.node]:
+        if block.node < start or block.node >= end or excluded[block.node]:
             continue
         while box < len(boxes) and boxes[box][1] <= block.node:
             box += 1
@@ -251,6 +266,8 @@ def select_blocks(
         if context & (BYLINE | DATELINE) and not is_prose(block):
             if context & BYLINE:
                 result.bylines.append(block.text)
+            else:
+                result.datelines.append(block.text)
             continue
         if block.heading == 1 or (title_key and fold(block.text) == title_key):
             continue
@@ -261,6 +278,7 @@ def select_blocks(
         ):
             continue
         if not block.heading and is_dateline(block.text):
+            result.datelines.append(block.text)
             continue
         kept.append(block)
     while kept and kept[-1].heading:

@@ -22,7 +22,7 @@ from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Block, Page, walk
 from workers.extract.language import normalise_language
 from workers.extract.metadata import Structured, Value, read_structured
-from workers.extract.patterns import BYLINE, CAPTION, SUBTITLE_HINT
+from workers.extract.patterns import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
 from workers.extract.rules import SiteRule, SiteRules
 from workers.extract.teasers import find_teasers
 from workers.extract.text import clean_space, fold, word_count
@@ -34,6 +34,7 @@ MIN_ARTICLE_WORDS = 60
 MIN_DECLARED_ARTICLE_WORDS = 25
 MIN_LISTING_TEASERS = 3
 _MAX_BYLINE_WEIGHT = 120
+_MIN_SUBTITLE_WEIGHT = 30
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _MIN_DECLARED_BODY_WORDS = 120
@@ -104,9 +105,11 @@ def _not_article(url: str, teasers: list[Teaser], links: list[str], reason: str)
 
 
 def _is_article(article: Article, structured: Structured) -> bool:
+    """Enough body, or a shorter one on a page that declares (or a rule marks) an article."""
     if article.word_count >= MIN_ARTICLE_WORDS:
         return True
-    return structured.declares_article and article.word_count >= MIN_DECLARED_ARTICLE_WORDS
+    declared = structured.declares_article or article.provenance.get("body") == "rule"
+    return declared and article.word_count >= MIN_DECLARED_ARTICLE_WORDS
 
 
 def _removed_ids(soup: BeautifulSoup, rule: SiteRule | None) -> set[int]:
@@ -152,17 +155,20 @@ def _article(
     title = _rule_text(soup, page, rule.title if rule else None) or _title(
         page, structured, excluded, url
     )
+    headline = _headline_node(page, excluded, title.value if title else None)
     body = _rule_body(soup, page, rule, excluded, sums, title.value if title else None)
     if body is None:
         container = choose_container(page, excluded, sums)
         if container is None:
             return None
-        body = select_blocks(page, container, excluded, title.value if title else None, sums)
+        body = select_blocks(
+            page, container, excluded, title.value if title else None, sums, headline
+        )
         body_source: Provenance = "dom"
     else:
         body_source = "rule"
     subtitle = _rule_text(soup, page, rule.subtitle if rule else None) or _subtitle(
-        page, structured, body, excluded, title.value if title else None
+        page, structured, body, excluded, title.value if title else None, headline
     )
     _pull_signature_bylines(body)
     paragraphs = [block.text for block in body.blocks]
@@ -258,10 +264,11 @@ def _grams(words: list[str]) -> set[tuple[str, ...]]:
 
 
 def _pull_signature_bylines(body: BodyResult) -> None:
-    """Move a name printed alone in bold or italics near the top or bottom of the body to bylines.
+    """Move a byline printed as a paragraph near the top or bottom of the body to bylines.
 
-    Small CMSes print "<p><strong>Jane Doe</strong></p>" above the story or sign it off in
-    italics; it is a byline, not a paragraph, and what follows a sign-off is furniture.
+    Small CMSes print "<p>By Jane Doe</p>" or "<p><strong>Jane Doe</strong></p>" above the
+    story or sign it off in italics; it is a byline, not a paragraph, and what follows a
+    sign-off is furniture.
     """
     blocks = body.blocks
     for index, block in enumerate(blocks[:_SIGNATURE_REACH]):
@@ -278,7 +285,11 @@ def _pull_signature_bylines(body: BodyResult) -> None:
 
 
 def _is_signature(block: Block) -> bool:
-    if block.heading or block.weight > _MAX_SIGNATURE_WEIGHT:
+    if block.heading:
+        return False
+    if _BYLINE_START.match(block.text) and block.weight <= _MAX_BYLINE_WEIGHT:
+        return author_rules.looks_like_byline(block.text)
+    if block.weight > _MAX_SIGNATURE_WEIGHT:
         return False
     if block.bold_weight * 10 < block.weight * 9:
         return False
@@ -423,7 +434,7 @@ def _rule_body(
         if index < last_end:
             continue
         last_end = page.nodes[index].end
-        part = select_blocks(page, index, excluded, title, sums)
+        part = select_blocks(page, index, excluded, title, sums, None)
         merged.blocks.extend(part.blocks)
         merged.bylines.extend(part.bylines)
     return merged
@@ -438,11 +449,13 @@ def _subtitle(
     body: BodyResult,
     excluded: list[bool],
     title: str | None,
+    headline: int | None,
 ) -> _Found | None:
+    """The standfirst: a block marked as one, or repeating the description, under the headline."""
     if not body.blocks:
         return None
     first_body = body.blocks[0]
-    start = page.h1[0] if page.h1 else max(0, (body.container or 0) - 200)
+    start = headline if headline is not None else max(0, (body.container or 0) - 200)
     title_key = fold(title) if title else ""
     candidates: list[Block] = []
     for block in page.blocks:
@@ -456,23 +469,34 @@ def _subtitle(
         node = page.nodes[block.node]
         if (
             node.context & SUBTITLE_HINT
-            and not node.context & (BYLINE | CAPTION)
-            and block.weight >= 30
+            and not node.context & (BYLINE | CAPTION | DATELINE)
+            and block.weight >= _MIN_SUBTITLE_WEIGHT
             and fold(block.text) != title_key
             and block.link_weight * 3 < block.weight
         ):
             if block is first_body:
                 body.blocks.pop(0)
             return _Found(block.text, "dom")
-    descriptions = [fold(value.text) for value in structured.descriptions]
+    descriptions = [fold(html.unescape(value.text)) for value in structured.descriptions]
     for block in candidates:
         key = fold(block.text)
-        if len(key) < 30:
+        if len(key) < _MIN_SUBTITLE_WEIGHT:
             continue
         for description in descriptions:
             if key == description or (len(description) > 40 and key.startswith(description[:-3])):
                 return _Found(block.text, "dom")
     return None
+
+
+def _headline_node(page: Page, excluded: list[bool], title: str | None) -> int | None:
+    """The <h1> that prints the title (or the first visible <h1>)."""
+    visible = [index for index in page.h1 if not excluded[index]]
+    if title:
+        key = fold(title)
+        for index in visible:
+            if fold(page.text_of(index)) == key:
+                return index
+    return visible[0] if visible else None
 
 
 # --- authors -------------------------------------------------------------------------------
@@ -608,7 +632,7 @@ def _published(context: _Context) -> tuple[ParsedDate | None, Provenance]:
         parsed = parsed or parse_printed(clean_space(tag.get_text(" ")))
         if parsed:
             return parsed, "dom"
-    for text in context.body.bylines:
+    for text in (*context.body.datelines, *context.body.bylines):
         parsed = parse_printed(text)
         if parsed:
             return parsed, "dom"

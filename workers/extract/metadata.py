@@ -442,7 +442,7 @@ def _apply_meta(result: Structured, page: Page) -> None:
     first(_META_LANGUAGE, result.languages)
     first(_META_AUTHOR, result.meta_authors)
     og_type = values.get("og:type", [""])[0].lower()
-    if og_type == "article" or og_type.startswith("article"):
+    if og_type.startswith("article") or "article:published_time" in values:
         result.declares_article = True
     site = values.get("og:site_name") or values.get("application-name")
     if site:

@@ -148,7 +148,8 @@ _SUBTITLE = re.compile(
     r"deck(?:$|[\s_-])|lede|lead(?:$|\s|text|-text|__text|_text|-paragraph)|intro|summary|"
     r"excerpt|abstract|"
     r"description|strapline|chapo|chapeau|vorspann|entradilla|sottotitolo|kicker-?text|"
-    r"teaser-?text|article-?teaser|header-?teaser|sapo|ingress|ingres|bajada|occhiello|"
+    r"(?:artikel|article|beitrag|story|header|detail)-?teaser|teaser-?text|sapo|ingress|ingres|"
+    r"bajada|occhiello|"
     r"leadtext|lead-text|articlelead|article-?lead|article__lead|summary-?text"
 )
 _HIDDEN_CLASS = re.compile(

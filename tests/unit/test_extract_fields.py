@@ -1,0 +1,206 @@
+"""Field-level helpers: author bylines, agencies, dates, languages and lenient JSON-LD."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from workers.extract.authors import (
+    agency_name,
+    clean_names,
+    credit_line_agency,
+    looks_like_byline,
+    strip_credit_suffix,
+)
+from workers.extract.dates import parse_printed, parse_structured
+from workers.extract.language import normalise_language
+from workers.extract.metadata import parse_json_ld, type_names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        (["By Jane Doe and John Roe, Senior Correspondents"], ["Jane Doe", "John Roe"]),
+        (["Von Anna Schmidt und Lukas Meier"], ["Anna Schmidt", "Lukas Meier"]),
+        (["Par Claire Martin et Hugo Bernard"], ["Claire Martin", "Hugo Bernard"]),
+        (["Jane Doe, John Roe"], ["Jane Doe", "John Roe"]),
+        (["By Sam Lee | Updated 12 May 2024"], ["Sam Lee"]),
+        (["Maria Rossi (maria.rossi@paper.example)"], ["Maria Rossi"]),
+        (["Tom Becker in Berlin"], ["Tom Becker"]),
+        (["Ana Lopez, Staff Writer"], ["Ana Lopez"]),
+        (["구현모 기자"], ["구현모"]),
+        (["https://www.facebook.com/somepaper"], []),
+        (["Jane Doe", "jane doe"], ["Jane Doe"]),
+    ],
+)
+def test_bylines_become_person_names(raw: list[str], names: list[str]) -> None:
+    """Prefixes, roles, places, e-mails and URLs are removed; co-authors are split."""
+    assert clean_names(raw)[0] == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "agency"),
+    [
+        (["Jane Doe", "AFP"], "AFP"),
+        (["The Associated Press"], "AP"),
+        (["Reuters"], "Reuters"),
+        (["Press Trust of India"], "PTI"),
+        (["Quelle: sid, dpa"], "SID"),
+    ],
+)
+def test_agencies_are_kept_out_of_the_author_list(raw: list[str], agency: str) -> None:
+    """Agency credits are recognised and reported apart from people."""
+    names, found = clean_names(raw)
+    assert found == agency
+    assert all(agency_name(name) is None for name in names)
+
+
+def test_short_agency_names_must_be_printed_as_acronyms() -> None:
+    """'PA' is the agency; the lower-case word 'pa' is not."""
+    assert agency_name("PA") == "PA"
+    assert agency_name("pa") is None
+    assert agency_name("dpa") == "dpa"
+
+
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [
+        ("(PTI)", "PTI"),
+        ("With AFP", "AFP"),
+        ("AFP/Reuters", "AFP"),
+        ("— dpa", "dpa"),
+        ("(IANS)", "IANS"),
+        ("Bron: BELGA", "Belga"),
+    ],
+)
+def test_trailing_credit_lines_name_their_agency(line: str, agency: str) -> None:
+    """Stand-alone credit paragraphs are recognised."""
+    assert credit_line_agency(line) == agency
+
+
+def test_sentences_are_not_credit_lines() -> None:
+    """Ordinary short paragraphs, even mentioning an agency, are not credit lines."""
+    assert credit_line_agency("He told AFP he would stay.") is None
+    assert credit_line_agency("pa") is None
+
+
+def test_credit_glued_to_the_last_paragraph_is_cut() -> None:
+    """'... said. (PTI)' loses its credit and reports the agency."""
+    assert strip_credit_suffix("The minister said talks would resume. (PTI)") == (
+        "The minister said talks would resume.",
+        "PTI",
+    )
+    assert strip_credit_suffix("A sentence (in brackets).") == ("A sentence (in brackets).", None)
+
+
+def test_byline_paragraphs_are_told_from_prose() -> None:
+    """'By Jane Doe' is a byline; 'By the way, ...' is not."""
+    assert looks_like_byline("By Jane Doe and John Roe, Senior Correspondents")
+    assert not looks_like_byline("By the way, nobody expected the vote to pass")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "assumed"),
+    [
+        ("2024-05-03T15:47:42.389Z", datetime(2024, 5, 3, 15, 47, 42, 389000, tzinfo=UTC), False),
+        (
+            "2024-04-26T20:44:00+0200",
+            datetime(2024, 4, 26, 20, 44, tzinfo=timezone(timedelta(hours=2))),
+            False,
+        ),
+        ("2024-04-24 22:58:49", datetime(2024, 4, 24, 22, 58, 49, tzinfo=UTC), True),
+        ("2023-04-28", datetime(2023, 4, 28, tzinfo=UTC), True),
+        ("Fri, 03 May 2024 15:47:42 GMT", datetime(2024, 5, 3, 15, 47, 42, tzinfo=UTC), False),
+        ("1714751262", datetime(2024, 5, 3, 15, 47, 42, tzinfo=UTC), False),
+    ],
+)
+def test_structured_dates_parse_with_their_offsets(
+    raw: str, expected: datetime, assumed: bool
+) -> None:
+    """ISO 8601, RFC 2822 and epoch values parse; a missing offset is assumed UTC and flagged."""
+    parsed = parse_structured(raw)
+    assert parsed is not None
+    assert parsed.value == expected
+    assert parsed.value.tzinfo is not None
+    assert parsed.assumed_utc is assumed
+
+
+@pytest.mark.parametrize("raw", ["", "yesterday", "0000-00-00", "1850-01-01T00:00:00Z", "x" * 100])
+def test_unusable_structured_dates_are_rejected(raw: str) -> None:
+    """Empty, relative, zero and implausible dates give None."""
+    assert parse_structured(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stand: 08.07.2026 05:00 Uhr", datetime(2026, 7, 8, 5, 0)),
+        ("28. April 2024, 15:19 Uhr", datetime(2024, 4, 28, 15, 19)),
+        ("Publié le 30 août 2023 à 14h52", datetime(2023, 8, 30, 14, 52)),
+        ("Posted March 4, 2024 at 9:30 pm EST", datetime(2024, 3, 4, 21, 30)),
+        ("2025年1月13日 21時37分", datetime(2025, 1, 13, 21, 37)),
+        ("2025년 5월 15일 20:00", datetime(2025, 5, 15, 20, 0)),
+        ("12 de mayo de 2024", datetime(2024, 5, 12)),
+    ],
+)
+def test_printed_dates_are_found_in_datelines(text: str, expected: datetime) -> None:
+    """Datelines in several languages and formats give their wall-clock time."""
+    parsed = parse_printed(text)
+    assert parsed is not None
+    assert parsed.value.replace(tzinfo=None) == expected
+
+
+def test_printed_zone_abbreviation_sets_the_offset() -> None:
+    """A printed 'EST' becomes UTC-5 and is not flagged as assumed."""
+    parsed = parse_printed("March 4, 2024 9:30 pm EST")
+    assert parsed is not None
+    assert parsed.value.utcoffset() == timedelta(hours=-5)
+    assert not parsed.assumed_utc
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("en-GB", "en"),
+        ("de_DE", "de"),
+        ("PT-br", "pt"),
+        ("deu", "de"),
+        ("English", "en"),
+        ("iw", "he"),
+        ("zh-Hant-TW", "zh"),
+        ("", None),
+        ("12", None),
+        ("klingon-xx-yy!", None),
+    ],
+)
+def test_language_tags_normalise_to_iso_639_1(raw: str, code: str | None) -> None:
+    """Region subtags, 3-letter codes and English names map to two-letter codes."""
+    assert normalise_language(raw) == code
+
+
+def test_json_ld_is_read_leniently() -> None:
+    """Trailing commas, HTML comments, CDATA wrappers and concatenated objects all parse."""
+    texts = [
+        '<!-- {"@type": "NewsArticle", "headline": "A",} -->',
+        '//<![CDATA[\n{"@type": "WebPage"}\n//]]>',
+        '{"@type": "Person", "name": "B"}{"@type": "Organization", "name": "C"}',
+        '{"@graph": [{"@type": ["NewsArticle", "Article"], "headline": "D"}]}',
+        "{not json at all",
+    ]
+    objects = parse_json_ld(texts)
+    assert [sorted(type_names(obj)) for obj in objects] == [
+        ["newsarticle"],
+        ["webpage"],
+        ["person"],
+        ["organization"],
+        ["article", "newsarticle"],
+    ]
+
+
+def test_json_ld_types_drop_namespaces() -> None:
+    """'http://schema.org/NewsArticle' and 'schema:Article' are plain type names."""
+    assert type_names({"@type": ["http://schema.org/NewsArticle", "schema:Article"]}) == {
+        "newsarticle",
+        "article",
+    }
