@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -21,30 +21,16 @@ from workers.errors import (
 )
 from workers.fetch import Fetcher, FetchLimits, Validators, parse_retry_after
 
+from .http_routes import Route, reply
+
 pytestmark = pytest.mark.integration
 
-Route = Callable[[BaseHTTPRequestHandler], None]
 BOMB = gzip.compress(b"\0" * (50 * 1024 * 1024))  # 50 MB of zeros in ~50 KB
-
-
-def _reply(
-    status: int, body: bytes = b"", content_type: str = "text/html", **headers: str
-) -> Route:
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(status)
-        request.send_header("Content-Type", content_type)
-        request.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            request.send_header(name.replace("_", "-"), value)
-        request.end_headers()
-        request.wfile.write(body)
-
-    return handler
 
 
 def _slow(request: BaseHTTPRequestHandler) -> None:
     time.sleep(3)
-    _reply(200, b"<p>late</p>")(request)
+    reply(200, b"<p>late</p>")(request)
 
 
 def _trickle(request: BaseHTTPRequestHandler) -> None:
@@ -63,34 +49,34 @@ def _conditional(request: BaseHTTPRequestHandler) -> None:
         request.send_header("ETag", '"v1"')
         request.end_headers()
         return
-    _reply(200, b"<p>fresh</p>", ETag='"v1"')(request)
+    reply(200, b"<p>fresh</p>", ETag='"v1"')(request)
 
 
 ROUTES: dict[str, Route] = {
-    "/ok": _reply(200, b"<html><p>hello</p></html>", "text/html; charset=utf-8"),
-    "/gz": _reply(200, gzip.compress(b"<p>zipped</p>"), Content_Encoding="gzip"),
-    "/bomb": _reply(200, BOMB, Content_Encoding="gzip"),
-    "/huge": _reply(200, b"x" * (3 * 1024 * 1024)),
-    "/loop-a": _reply(302, Location="/loop-b"),
-    "/loop-b": _reply(302, Location="/loop-a"),
-    "/to-ok": _reply(301, Location="/ok"),
-    "/429": _reply(429, Retry_After="7"),
-    "/503": _reply(503),
-    "/404": _reply(404),
-    "/png": _reply(200, b"\x89PNG", "image/png"),
+    "/ok": reply(200, b"<html><p>hello</p></html>", "text/html; charset=utf-8"),
+    "/gz": reply(200, gzip.compress(b"<p>zipped</p>"), Content_Encoding="gzip"),
+    "/bomb": reply(200, BOMB, Content_Encoding="gzip"),
+    "/huge": reply(200, b"x" * (3 * 1024 * 1024)),
+    "/loop-a": reply(302, Location="/loop-b"),
+    "/loop-b": reply(302, Location="/loop-a"),
+    "/to-ok": reply(301, Location="/ok"),
+    "/429": reply(429, Retry_After="7"),
+    "/503": reply(503),
+    "/404": reply(404),
+    "/png": reply(200, b"\x89PNG", "image/png"),
     "/slow": _slow,
     "/trickle": _trickle,
     "/etag": _conditional,
 }
 for n in range(8):
-    ROUTES[f"/chain{n}"] = _reply(302, Location=f"/chain{n + 1}")
+    ROUTES[f"/chain{n}"] = reply(302, Location=f"/chain{n + 1}")
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        ROUTES.get(self.path, _reply(404))(self)
+        ROUTES.get(self.path, reply(404))(self)
 
     def log_message(self, *args: object) -> None:
         return

@@ -6,44 +6,16 @@ import gzip
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from workers.demosite import NewsSite, serve
+from workers.demosite import NewsSite
 
 from .conftest import Stack
+from .http_routes import Route, reply
 
 pytestmark = pytest.mark.integration
-
-Route = Callable[[BaseHTTPRequestHandler], None]
-
-
-def _reply(
-    status: int, body: bytes = b"", content_type: str = "text/html", **headers: str
-) -> Route:
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(status)
-        request.send_header("Content-Type", content_type)
-        request.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            request.send_header(name.replace("_", "-"), value)
-        request.end_headers()
-        request.wfile.write(body)
-
-    return handler
-
-
-@pytest.fixture
-def site() -> Iterator[tuple[NewsSite, str]]:
-    news = NewsSite(stories=5)
-    server = serve(news)
-    try:
-        yield news, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _run_errors(stack: Stack, run_id: str) -> dict[str, str]:
@@ -51,24 +23,24 @@ def _run_errors(stack: Stack, run_id: str) -> dict[str, str]:
     return errors
 
 
-def test_hostile_pages_fail_alone(stack: Stack, site: tuple[NewsSite, str]) -> None:
+def test_hostile_pages_fail_alone(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """Loops, bombs, huge, slow, missing and binary pages fail typed; good stories still land."""
-    news, base = site
+    news, base = news_site
 
     def slow(request: BaseHTTPRequestHandler) -> None:
         time.sleep(3)  # beyond the workers' 2 s read timeout
-        _reply(200, b"<p>late</p>")(request)
+        reply(200, b"<p>late</p>")(request)
 
     routes: dict[str, Route] = {
-        "/loop-a": _reply(302, Location="/loop-b"),
-        "/loop-b": _reply(302, Location="/loop-a"),
-        "/bomb": _reply(200, gzip.compress(b"\0" * (40 * 1024 * 1024)), Content_Encoding="gzip"),
-        "/huge": _reply(200, b"<p>" + b"x" * (3 * 1024 * 1024)),
+        "/loop-a": reply(302, Location="/loop-b"),
+        "/loop-b": reply(302, Location="/loop-a"),
+        "/bomb": reply(200, gzip.compress(b"\0" * (40 * 1024 * 1024)), Content_Encoding="gzip"),
+        "/huge": reply(200, b"<p>" + b"x" * (3 * 1024 * 1024)),
         "/slow": slow,
-        "/gone": _reply(404),
-        "/photo": _reply(200, b"\x89PNG....", "image/png"),
-        "/garbage": _reply(200, bytes(range(256)) * 400, "text/html"),
-        "/offsite": _reply(302, Location="http://169.254.169.254/latest/meta-data/"),
+        "/gone": reply(404),
+        "/photo": reply(200, b"\x89PNG....", "image/png"),
+        "/garbage": reply(200, bytes(range(256)) * 400, "text/html"),
+        "/offsite": reply(302, Location="http://169.254.169.254/latest/meta-data/"),
     }
     news.extra_routes.update(routes)
     news.extra_links = list(routes)
@@ -93,9 +65,9 @@ def test_hostile_pages_fail_alone(stack: Stack, site: tuple[NewsSite, str]) -> N
     assert any(entry["kwargs"]["url"] == f"{base}/slow" for entry in dead)
 
 
-def test_robots_disallow_is_obeyed(stack: Stack, site: tuple[NewsSite, str]) -> None:
+def test_robots_disallow_is_obeyed(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """Pages robots.txt disallows are never requested, and are reported as such."""
-    news, base = site
+    news, base = news_site
     news.robots = "User-agent: *\nDisallow: /news/\n"
     source = stack.add_source("robots", base)
 
@@ -108,9 +80,9 @@ def test_robots_disallow_is_obeyed(stack: Stack, site: tuple[NewsSite, str]) -> 
     assert sum(error.startswith("RobotsDisallowed") for error in errors.values()) == 5
 
 
-def test_private_network_seed_is_blocked(stack: Stack, site: tuple[NewsSite, str]) -> None:
+def test_private_network_seed_is_blocked(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """A source without allow_private_networks cannot reach a loopback site at all."""
-    news, base = site
+    news, base = news_site
     source = stack.add_source("ssrf", base, allow_private_networks=False)
 
     summary = stack.crawl(source)
@@ -121,9 +93,9 @@ def test_private_network_seed_is_blocked(stack: Stack, site: tuple[NewsSite, str
     assert next(iter(errors.values())).startswith("BlockedAddress")
 
 
-def test_429_storm_is_waited_out(stack: Stack, site: tuple[NewsSite, str]) -> None:
+def test_429_storm_is_waited_out(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """A page answering 429 with Retry-After is fetched again after the pause and indexed."""
-    news, base = site
+    news, base = news_site
     target = news.stories()[0]
     answered = {"count": 0}
     lock = threading.Lock()
@@ -133,9 +105,9 @@ def test_429_storm_is_waited_out(stack: Stack, site: tuple[NewsSite, str]) -> No
             answered["count"] += 1
             attempt = answered["count"]
         if attempt <= 2:
-            _reply(429, Retry_After="1")(request)
+            reply(429, Retry_After="1")(request)
         else:
-            _reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
+            reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
 
     news.extra_routes[target.path] = busy_then_ok
     source = stack.add_source("storm", base)
@@ -147,9 +119,9 @@ def test_429_storm_is_waited_out(stack: Stack, site: tuple[NewsSite, str]) -> No
     assert summary["articles_indexed"] == 5
 
 
-def test_elasticsearch_outage_loses_nothing(stack: Stack, site: tuple[NewsSite, str]) -> None:
+def test_elasticsearch_outage_loses_nothing(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """With Elasticsearch unreachable mid-run, index tasks retry and land once it is back."""
-    _news, base = site
+    _news, base = news_site
     source = stack.add_source("outage", base)
     retries_before = len(stack.log_events("task_retry"))
     stack.es_proxy.cut()
@@ -174,16 +146,16 @@ def test_elasticsearch_outage_loses_nothing(stack: Stack, site: tuple[NewsSite, 
     assert stack.count_source("articles", source) == 5
 
 
-def test_killed_worker_loses_no_page(stack: Stack, site: tuple[NewsSite, str]) -> None:
+def test_killed_worker_loses_no_page(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """SIGKILL of the crawl worker mid-fetch: the message comes back and the run completes."""
-    news, base = site
+    news, base = news_site
     target = news.stories()[2]
     started = threading.Event()
 
     def slow_story(request: BaseHTTPRequestHandler) -> None:
         started.set()
         time.sleep(1.5)  # long enough to kill the worker while it waits, short of the timeout
-        _reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
+        reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
 
     news.extra_routes[target.path] = slow_story
     source = stack.add_source("killed", base)
@@ -208,16 +180,16 @@ def _wait_for_run(stack: Stack, run_id: str, timeout: float = 90) -> dict[str, o
     raise AssertionError(f"run {run_id} did not finish\n{stack.worker_logs()}")
 
 
-def test_redis_outage_loses_nothing(stack: Stack, site: tuple[NewsSite, str]) -> None:
+def test_redis_outage_loses_nothing(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """Redis dropping every connection and stalling mid-run: workers reconnect, run completes."""
-    news, base = site
+    news, base = news_site
     target = news.stories()[1]
     started = threading.Event()
 
     def slow_story(request: BaseHTTPRequestHandler) -> None:
         started.set()
         time.sleep(1.0)
-        _reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
+        reply(200, news.article(target, base).encode(), "text/html; charset=utf-8")(request)
 
     news.extra_routes[target.path] = slow_story
     source = stack.add_source("redis-outage", base)
