@@ -249,6 +249,7 @@ def select_blocks(
     """
     result = BodyResult(container=container, excluded=excluded)
     title_key = fold(title) if title else ""
+    title_length = len(title) if title else 0
     nodes = page.nodes
     end = nodes[container].end
     start = headline if headline is not None and container < headline < end else container
@@ -269,7 +270,9 @@ def select_blocks(
             else:
                 result.datelines.append(block.text)
             continue
-        if block.heading == 1 or (title_key and fold(block.text) == title_key):
+        if block.heading == 1 or (
+            title_key and abs(len(block.text) - title_length) < 20 and fold(block.text) == title_key
+        ):
             continue
         if not block.heading and is_link_list(block):
             continue

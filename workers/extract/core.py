@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,7 +83,39 @@ def extract(html: str, url: str, rules: SiteRules | None = None) -> PageExtracti
     """Extract the article, teasers and links of one page (pure: no I/O, no settings)."""
     if not html or not html.strip():
         return PageExtraction(kind="other", url=url, reason="empty document")
-    soup = BeautifulSoup(html, "lxml")
+    with _collector_paused():
+        soup = BeautifulSoup(html, "lxml")
+        try:
+            return _extract_parsed(soup, url, rules)
+        finally:
+            # Break the tree's parent/child cycles now, so it is freed at once rather than
+            # left for a later full garbage collection to find. (Decomposing the
+            # BeautifulSoup object itself leaves its children linked.)
+            for child in list(soup.contents):
+                child.decompose()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a page is parsed and walked.
+
+    Building a soup allocates tens of thousands of tracked objects, which triggers repeated
+    full collections that rescan every live object in the process; nothing here creates
+    cyclic garbage that must be found by the collector (the soup's cycles are broken before
+    it is dropped), so it can wait until the page is done. The previous state is restored;
+    nothing changes when the caller had already disabled the collector.
+    """
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> PageExtraction:
     scan = find_teasers(soup, url)
     rule = rules.for_url(url) if rules is not None else None
     removed = _removed_ids(soup, rule)
@@ -312,7 +347,7 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for paragraph in paragraphs:
-        key = fold(paragraph)
+        key = paragraph.casefold()
         if key and len(key) > 40 and key in seen:
             continue
         seen.add(key)

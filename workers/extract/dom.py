@@ -50,10 +50,6 @@ class Node:
     context: int
     # Pre-order index one past this element's last descendant: the subtree is [index, end).
     end: int = 0
-    # Text weight of the prose-like blocks in the subtree, and of everything else.
-    good: int = 0
-    other: int = 0
-    links: int = 0
 
 
 @dataclass(slots=True)

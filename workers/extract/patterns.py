@@ -199,22 +199,29 @@ def _classify_token(token: str) -> int:
     return _classify_token_text(token)
 
 
+_TOKEN_RULES: tuple[tuple[re.Pattern[str], int], ...] = (
+    (_HIDDEN_CLASS, HIDDEN),
+    (_CAPTION_SUBSTRINGS, CAPTION),
+    (_POSITIVE, POSITIVE),
+    (_SUBTITLE, SUBTITLE_HINT),
+    (_BYLINE_SUBSTRINGS, BYLINE),
+    (_BYLINE_TOKENS, BYLINE),
+    (_DATELINE_SUBSTRINGS, DATELINE),
+    (_DATELINE_TOKENS, DATELINE),
+    (_JUNK_SUBSTRINGS, JUNK),
+    (_JUNK_TOKENS, JUNK),
+)
+# One pass that rules out most class names ("row", "col-md-6") before the detailed checks.
+_ANY_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _TOKEN_RULES))
+
+
 def _classify_token_text(token: str) -> int:
+    if not _ANY_RULE.search(token):
+        return 0
     flags = 0
-    if _HIDDEN_CLASS.search(token):
-        flags |= HIDDEN
-    if _CAPTION_SUBSTRINGS.search(token):
-        flags |= CAPTION
-    if _POSITIVE.search(token):
-        flags |= POSITIVE
-    if _SUBTITLE.search(token):
-        flags |= SUBTITLE_HINT
-    if _BYLINE_SUBSTRINGS.search(token) or _BYLINE_TOKENS.search(token):
-        flags |= BYLINE
-    if _DATELINE_SUBSTRINGS.search(token) or _DATELINE_TOKENS.search(token):
-        flags |= DATELINE
-    if _JUNK_SUBSTRINGS.search(token) or _JUNK_TOKENS.search(token):
-        flags |= JUNK
+    for pattern, flag in _TOKEN_RULES:
+        if not flags & flag and pattern.search(token):
+            flags |= flag
     return flags
 
 

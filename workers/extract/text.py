@@ -34,9 +34,11 @@ def strip_invisible(text: str) -> str:
 
 def fold(text: str) -> str:
     """Comparison key: case-folded, accents removed, punctuation and spacing ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_WORD_RE.findall(stripped))
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_WORD_RE.findall(folded))
 
 
 def word_count(text: str) -> int:
