@@ -229,6 +229,14 @@ def looks_like_byline(text: str) -> bool:
     return bool(named) and all(_ROLE_WORDS.search(piece) or agency_name(piece) for piece in rest)
 
 
+# Credit lines for work other than writing: "Redaktion: ...", "Fotos: ...", "Edited by ...".
+_OTHER_ROLE_LABEL = re.compile(
+    r"^\s*(?:redaktion|redaction|rédaction|editing|edited by|editor|editors|produktion|"
+    r"production|produced by|sendung|kamera|camera|fotos?|photos?|photography|grafik|graphics|"
+    r"illustrations?|schnitt|moderation|übersetzung|translation|translated by|mitarbeit|"
+    r"additional reporting|zusätzliche berichterstattung)\s*[:\-]",
+    re.IGNORECASE,
+)
 _URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|@)", re.IGNORECASE)
 _SOURCE_LABEL = re.compile(
     r"^\s*(?:quelle|quellen|source|sources|fuente|fuentes|fonte|fontes|bron|kilde|källa|"
@@ -243,7 +251,7 @@ def clean_names(raw: list[str]) -> tuple[list[str], str | None]:
     seen: set[str] = set()
     agency: str | None = None
     for item in raw:
-        if _URL_LIKE.match(item.strip()):
+        if _URL_LIKE.match(item.strip()) or _OTHER_ROLE_LABEL.match(item):
             continue
         whole = agency_name(item)
         if whole:

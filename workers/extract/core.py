@@ -24,7 +24,7 @@ from workers.extract.body import (
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Block, Page, walk
 from workers.extract.language import normalise_language
-from workers.extract.metadata import Structured, Value, read_structured
+from workers.extract.metadata import Structured, Value, is_cms_account, read_structured
 from workers.extract.patterns import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
 from workers.extract.rules import SiteRule, SiteRules
 from workers.extract.teasers import find_teasers
@@ -347,7 +347,7 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for paragraph in paragraphs:
-        key = paragraph.casefold()
+        key = fold(paragraph)
         if key and len(key) > 40 and key in seen:
             continue
         seen.add(key)
@@ -581,6 +581,10 @@ def _org_like(name: str, context: _Context) -> bool:
     """A credit that names the publication itself rather than a person."""
     if "://" in name or name.startswith(("www.", "@")):
         return True
+    pieces = author_rules.split_byline(name)
+    if len(pieces) > 1 and _org_like(pieces[0], context):
+        # "hessenschau.de, Frankfurt, Germany": a publisher and its address.
+        return True
     key = fold(name).replace(" ", "")
     if not key:
         return True
@@ -604,6 +608,9 @@ def _dom_bylines(context: _Context) -> list[list[str]]:
     links: list[str] = []
     for index in page.author_links:
         node = page.nodes[index]
+        href = node.tag.get("href")
+        if isinstance(href, str) and is_cms_account(href):
+            continue
         if start <= index < limit and not excluded[index] and not node.context & CAPTION:
             text = clean_space(node.tag.get_text(" "))
             if text and text not in links:

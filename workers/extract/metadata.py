@@ -55,6 +55,8 @@ class Person:
 
     name: str
     is_org: bool
+    # Profile URL or @id, when given ("https://site/author/admin/").
+    url: str | None = None
 
 
 @dataclass(slots=True)
@@ -266,8 +268,36 @@ def _people(value: Any, by_id: dict[str, dict[str, Any]]) -> list[Person]:
             given, family = _text(entry.get("givenName")), _text(entry.get("familyName"))
             name = " ".join(part for part in (given, family) if part) or None
         if name:
-            people.append(Person(name, is_org=bool(type_names(entry) & _ORG_TYPES)))
+            is_org = bool(type_names(entry) & _ORG_TYPES)
+            url = _url_of(item.get("@id")) or _url_of(entry.get("url"))
+            people.append(Person(name, is_org=is_org or is_cms_account(url), url=url))
     return people
+
+
+_CMS_ACCOUNTS = frozenset(
+    {
+        "admin",
+        "administrator",
+        "editor",
+        "webmaster",
+        "redaktion",
+        "redaction",
+        "newsroom",
+        "staff",
+        "user",
+        "author",
+        "wpadmin",
+        "site-admin",
+    }
+)
+
+
+def is_cms_account(url: str | None) -> bool:
+    """True for author profiles of a site's shared CMS account (".../author/admin/")."""
+    if not url:
+        return False
+    slug = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1].lower()
+    return slug in _CMS_ACCOUNTS
 
 
 def _image(value: Any, by_id: dict[str, dict[str, Any]]) -> ImageInfo | None:
