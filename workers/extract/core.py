@@ -38,6 +38,9 @@ MIN_DECLARED_ARTICLE_WORDS = 25
 MIN_LISTING_TEASERS = 3
 _MAX_BYLINE_WEIGHT = 120
 _MIN_SUBTITLE_WEIGHT = 30
+_MIN_DESCRIPTION_KEY = 40
+# A standfirst may open with a dateline ("Berlin.") that the description leaves out.
+_MAX_DESCRIPTION_EXTRA = 30
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _MIN_DECLARED_BODY_WORDS = 120
@@ -518,9 +521,19 @@ def _subtitle(
         if len(key) < _MIN_SUBTITLE_WEIGHT:
             continue
         for description in descriptions:
-            if key == description or (len(description) > 40 and key.startswith(description[:-3])):
+            if _repeats_description(key, description):
                 return _Found(block.text, "dom")
     return None
+
+
+def _repeats_description(key: str, description: str) -> bool:
+    """True when a block is the page's description, give or take a truncation or a dateline."""
+    if key == description:
+        return True
+    if len(description) <= _MIN_DESCRIPTION_KEY:
+        return False
+    probe = description[:-3] if description.endswith("...") else description[:-2]
+    return probe in key and len(key) <= len(description) + _MAX_DESCRIPTION_EXTRA
 
 
 def _headline_node(page: Page, excluded: list[bool], title: str | None) -> int | None:

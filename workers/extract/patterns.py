@@ -104,7 +104,7 @@ _END = r"(?:$|[\s_\-:])"
 
 # Substrings distinctive enough to flag furniture wherever they appear in a class or id.
 _JUNK_SUBSTRINGS = re.compile(
-    r"share|sharing|social|related|newsletter|subscri|signup|sign-up|comment(?!ary)|disqus|"
+    r"share(?!d)|sharing|social|related|newsletter|subscri|signup|sign-up|comment(?!ary)|disqus|"
     r"advert|sponsor|promo|outbrain|taboola|plista|breadcrumb|pagination|sidebar|cookie|"
     r"consent|popup|modal|recommend|toolbar|tooltip|skip-link|skiplink|newsticker|trending|"
     r"most-?read|most-?popular|mostviewed|most-?viewed|read-?more|also-?read|more-?stories|"
@@ -148,7 +148,7 @@ _SUBTITLE = re.compile(
     r"deck(?:$|[\s_-])|lede|lead(?:$|\s|text|-text|__text|_text|-paragraph)|intro|summary|"
     r"excerpt|abstract|"
     r"description|strapline|chapo|chapeau|vorspann|entradilla|sottotitolo|kicker-?text|"
-    r"(?:artikel|article|beitrag|story|header|detail)-?teaser|teaser-?text|sapo|ingress|ingres|"
+    r"teaser|sapo|ingress|ingres|"
     r"bajada|occhiello|"
     r"leadtext|lead-text|articlelead|article-?lead|article__lead|summary-?text"
 )
