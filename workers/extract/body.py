@@ -43,6 +43,10 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # Blocks with more link text than this inside the body are link lists, not paragraphs.
 BODY_MAX_LINK_DENSITY = 0.5
 _FEW_LINKS = 2
+# Bulleted and numbered list items (fact boxes, spec sheets, "key points", link lists) are
+# left out of the body: the text convention we are measured against keeps paragraphs and
+# subheadings only, and on real pages such lists are furniture far more often than story.
+LISTS_EXCLUDED = True
 SHORT_BOILERPLATE_WEIGHT = 160
 _SOFT_EXCLUDE = JUNK | STRUCTURAL_JUNK | TEASER
 _HARD_EXCLUDE = HIDDEN | CAPTION
@@ -273,6 +277,8 @@ def select_blocks(
         if block.heading == 1 or (
             title_key and abs(len(block.text) - title_length) < 20 and fold(block.text) == title_key
         ):
+            continue
+        if block.in_list and LISTS_EXCLUDED:
             continue
         if not block.heading and is_link_list(block):
             continue
