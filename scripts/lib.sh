@@ -129,7 +129,7 @@ free_port() {
   "${PYTHON:-python3}" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 # start_redis PORT DIR [persist]: a redis-server on 127.0.0.1:PORT keeping its files in DIR.
 start_redis() {
@@ -199,11 +199,11 @@ stop_elasticsearch() {
   local dir="$1" i
   local pidfile="$dir/logs/es.pid"
   pid_alive "$pidfile" || return 0
-  kill "$(cat "$pidfile")" 2>/dev/null
+  kill "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null
   for i in $(seq 60); do
     pid_alive "$pidfile" || return 0
     sleep 0.5
   done
-  kill -9 "$(cat "$pidfile")" 2>/dev/null
+  kill -9 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null
   return 0
 }
