@@ -121,7 +121,7 @@ _JUNK_TOKENS = re.compile(
     _SEP + r"(ad|ads|adv|advert|nav|menu|rail|tags|tag|topics|keywords|footer|"
     r"d-none|toc|player|poll|quiz|rating|ratings|tools|actions|listen|audio|print|"
     r"banner|badge|disclaimer|more|next|prev|previous|breaking|related|video|bio|"
-    r"infobox|info-box|factbox|fact-box)" + _END
+    r"infobox|info-box|factbox|fact-box|cta|toaster|slide-?in|slidein)" + _END
 )
 _CAPTION_SUBSTRINGS = re.compile(
     r"caption|credit|copyright|photo-?info|image-?info|img-?info|bildunterschrift|legende|"
