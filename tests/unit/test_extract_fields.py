@@ -10,6 +10,8 @@ from workers.extract.authors import (
     agency_name,
     clean_names,
     credit_line_agency,
+    first_agency_in,
+    is_credit_note,
     looks_like_byline,
     strip_credit_suffix,
 )
@@ -79,10 +81,25 @@ def test_trailing_credit_lines_name_their_agency(line: str, agency: str) -> None
     assert credit_line_agency(line) == agency
 
 
+@pytest.mark.parametrize(
+    ("note", "agency"),
+    [
+        ("With files from The Associated Press and a staff reporter", "AP"),
+        ("With reporting by Reuters", "Reuters"),
+        ("Reporting by Jane Doe; Editing by John Roe", None),
+    ],
+)
+def test_closing_credit_notes_are_recognised(note: str, agency: str | None) -> None:
+    """'With files from ...' notes are credit lines; the first agency they name is reported."""
+    assert is_credit_note(note)
+    assert first_agency_in(note) == agency
+
+
 def test_sentences_are_not_credit_lines() -> None:
     """Ordinary short paragraphs, even mentioning an agency, are not credit lines."""
     assert credit_line_agency("He told AFP he would stay.") is None
     assert credit_line_agency("pa") is None
+    assert not is_credit_note("He said the reporting by journalists was fair.")
 
 
 def test_credit_glued_to_the_last_paragraph_is_cut() -> None:

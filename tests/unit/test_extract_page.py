@@ -141,3 +141,19 @@ def _article_with_teasers(
     assert result.article is not None
     assert len(result.teasers) == count
     return result.article
+
+
+def test_bullet_lists_and_credit_notes_stay_out_of_the_body() -> None:
+    """List items (key points, fact boxes) and a closing 'With files from' note are not body."""
+    page = (
+        f"<html><body><article>{HEADLINE}"
+        "<ul class='key-points'><li>Night trains return in December after three years.</li>"
+        "<li>Sleeping cars have been refurbished.</li></ul>"
+        f"{STORY}<p>With files from The Associated Press</p></article></body></html>"
+    )
+    article = extract(page, URL).article
+    assert article is not None
+    assert "Sleeping cars" not in article.body
+    assert "With files" not in article.body
+    assert article.body.endswith("drivers.")
+    assert article.agency == "AP"

@@ -294,6 +294,33 @@ _CREDIT_SUFFIX = re.compile(
 )
 
 
+# A closing note on where the reporting came from: "With files from The Associated Press".
+_CREDIT_NOTE = re.compile(
+    r"^[\s(\[\u2013\u2014-]*(?:with files from|with reporting (?:by|from)|additional reporting by|"
+    r"reporting by|compiled by|mit material (?:von|der)|unter verwendung von material|"
+    r"avec (?:l'?)?(?:afp|ap|reuters)|con informaci[oó]n de|com informa[cç][oõ]es d[aeo]|"
+    r"this (?:story|article|report) (?:was|has been) (?:updated|corrected)|"
+    r"(?:the )?associated press (?:contributed|writers?))\b",
+    re.IGNORECASE,
+)
+_MAX_CREDIT_NOTE = 200
+_AGENCY_IN_TEXT = re.compile(r"(?<!\w)(?:" + _AGENCY_PATTERN + r")(?!\w)")
+
+
+def is_credit_note(paragraph: str) -> bool:
+    """True for a short closing note crediting reporting ("With files from ...")."""
+    return len(paragraph) <= _MAX_CREDIT_NOTE and bool(_CREDIT_NOTE.match(paragraph))
+
+
+def first_agency_in(text: str) -> str | None:
+    """The first agency a text names in print ("... from The Associated Press and ...")."""
+    for match in _AGENCY_IN_TEXT.finditer(text):
+        found = agency_name(match.group(0))
+        if found:
+            return found
+    return None
+
+
 def credit_line_agency(paragraph: str) -> str | None:
     """The agency a standalone credit paragraph names, else None."""
     if len(paragraph) > 80:

@@ -18,6 +18,7 @@ from workers.extract.body import (
     Sums,
     choose_container,
     excluded_nodes,
+    is_dateline,
     select_blocks,
     subtree_sums,
 )
@@ -359,11 +360,15 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
 
 
 def _strip_credits(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """Drop trailing credit lines ("(PTI)", "With files from AP") and report the agency."""
     agency: str | None = None
     while paragraphs:
-        found = author_rules.credit_line_agency(paragraphs[-1])
+        last = paragraphs[-1]
+        found = author_rules.credit_line_agency(last)
         if found is None:
-            break
+            if not author_rules.is_credit_note(last):
+                break
+            found = author_rules.first_agency_in(last)
         agency = agency or found
         paragraphs = paragraphs[:-1]
     if paragraphs:
@@ -511,6 +516,7 @@ def _subtitle(
             and block.weight >= _MIN_SUBTITLE_WEIGHT
             and fold(block.text) != title_key
             and block.link_weight * 3 < block.weight
+            and not is_dateline(block.text)
         ):
             if block is first_body:
                 body.blocks.pop(0)
