@@ -184,3 +184,64 @@ def test_page_with_only_navigation_is_other() -> None:
     assert result.kind == "other"
     assert result.reason == "no main content"
     assert len(result.links) == 50
+
+
+@pytest.mark.parametrize("url", ["", "not a url", "http://[::1", "ftp://files.example/x"])
+def test_odd_page_urls_do_not_break_extraction(url: str) -> None:
+    """Empty, relative, malformed and non-http page URLs still give an article."""
+    page = _article_page("<h1>Budget review</h1><a href='/next'>Next</a>" + _paragraphs(4))
+    result = extract(page, url)
+    assert result.kind == "article"
+    assert result.article is not None
+    assert result.article.canonical_url == url
+    assert "(Part 4.)" in result.article.body
+
+
+def test_random_tag_soup_never_raises() -> None:
+    """Thousands of random mixes of tags, entities, scripts and bad URLs never raise."""
+    rng = random.Random(1)
+    pieces = [
+        "<html>",
+        "</html>",
+        "<body>",
+        "<p>",
+        "</p>",
+        "<div class='share'>",
+        "</div>",
+        "<a href='/x'>",
+        "</a>",
+        "<script type='application/ld+json'>",
+        '{"@type":"NewsArticle","headline":',
+        '"x"}',
+        "</script>",
+        "<h1>",
+        "</h1>",
+        "words and more words, ",
+        "\x00",
+        "\ufffd",
+        "&amp;",
+        "&#x0;",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "<br>",
+        "<img src='data:x'>",
+        "<time datetime='2024-13-45'>",
+        "</time>",
+        "<li>",
+        "<ul>",
+        "<table><tr><td>",
+        "<svg><a href='/y'>",
+        "<title>",
+        "</title>",
+        "<base href='//'>",
+        "<a href='http://[::1'>",
+        "<a href='https://a b/c'>",
+        "<meta name='author' content='https://x'>",
+        "<link rel='canonical' href='http://[x'>",
+    ]
+    urls = ["https://ex.example/a", "", "http://[::1", "https://ex.example/a?b=c#d"]
+    for _ in range(1500):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 60)))
+        assert isinstance(extract(html, rng.choice(urls)), PageExtraction)

@@ -28,7 +28,7 @@ from workers.extract.language import normalise_language
 from workers.extract.metadata import Structured, Value, is_cms_account, read_structured
 from workers.extract.patterns import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
 from workers.extract.rules import SiteRule, SiteRules
-from workers.extract.teasers import find_teasers
+from workers.extract.teasers import TeaserScan, find_teasers
 from workers.extract.text import clean_space, fold, word_count
 from workers.models import Article, Image, PageExtraction, Provenance, Teaser
 from workers.urls import host_of, normalize_url
@@ -120,7 +120,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> PageExtraction:
-    scan = find_teasers(soup, url)
+    scan = _scan_teasers(soup, url)
     rule = rules.for_url(url) if rules is not None else None
     removed = _removed_ids(soup, rule)
     page = walk(soup, removed, {id(block) for block in scan.blocks})
@@ -135,6 +135,14 @@ def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> P
             kind="article", url=url, article=article, teasers=teasers, links=links
         )
     return _not_article(url, teasers, links, "no main content")
+
+
+def _scan_teasers(soup: BeautifulSoup, url: str) -> TeaserScan:
+    """Teasers and their blocks; a failing teaser scan costs the teasers, never the article."""
+    try:
+        return find_teasers(soup, url)
+    except Exception:  # noqa: BLE001  (best effort: e.g. an unparseable page URL)
+        return TeaserScan()
 
 
 def _not_article(url: str, teasers: list[Teaser], links: list[str], reason: str) -> PageExtraction:
