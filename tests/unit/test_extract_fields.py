@@ -32,6 +32,7 @@ from workers.extract.metadata import parse_json_ld, type_names
         (["Tom Becker in Berlin"], ["Tom Becker"]),
         (["Ana Lopez, Staff Writer"], ["Ana Lopez"]),
         (["구현모 기자"], ["구현모"]),
+        (["（责编：王小明、李华）"], ["王小明", "李华"]),
         (["https://www.facebook.com/somepaper"], []),
         (["Jane Doe", "jane doe"], ["Jane Doe"]),
     ],
@@ -114,6 +115,7 @@ def test_credit_glued_to_the_last_paragraph_is_cut() -> None:
 def test_byline_paragraphs_are_told_from_prose() -> None:
     """'By Jane Doe' is a byline; 'By the way, ...' is not."""
     assert looks_like_byline("By Jane Doe and John Roe, Senior Correspondents")
+    assert looks_like_byline("（责编：王小明、李华）")
     assert not looks_like_byline("By the way, nobody expected the vote to pass")
 
 

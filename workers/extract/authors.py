@@ -70,8 +70,9 @@ _PREFIX = re.compile(
     r"^(?:(?:written|reported|reporting|story|text|words|photos?|edited)\s+by|by|from|von|vom|"
     r"par|por|door|av|af|ved|texto|text|autor(?:in)?|autore|author|auteur|auteure|"
     r"reportage|reporter|escrito por|publicado por|pubblicato da|geschrieben von|"
-    r"eine analyse von|ein kommentar von|ein interview von|analyse von|kommentar von)"
-    r"(?:\s*[:\-\u2013\u2014]\s*|\s+)",
+    r"eine analyse von|ein kommentar von|ein interview von|analyse von|kommentar von|"
+    r"\u8d23\u7f16|\u8d23\u4efb\u7f16\u8f91|\u4f5c\u8005|\u8bb0\u8005|\u64b0\u7a3f|\u6587)"
+    r"(?:\s*[:\-\u2013\u2014\uff1a/]\s*|\s+)",
     re.IGNORECASE,
 )
 _LOWER_PREFIX = re.compile(r"^(?:di|de|da|dal|della|av|af|van)\s+(?=[A-Z\u00c0-\u024f])")
@@ -139,7 +140,7 @@ def _printed_as_acronym(text: str, key: str) -> bool:
 
 def split_byline(text: str) -> list[str]:
     """Split a byline into candidate names, dropping prefixes, roles, places and e-mails."""
-    text = clean_space(_EMAIL.sub(" ", text))
+    text = clean_space(_EMAIL.sub(" ", text)).strip("()\uff08\uff09[] ")
     text = _DATE_TAIL.sub("", text)
     text = _IN_SECTIONS.sub("", text)
     text = _PREFIX.sub("", text, count=1)
@@ -216,9 +217,15 @@ def is_name_like(text: str) -> bool:
         first = word.lstrip("(\"'\u201c\u00ab")[:1]
         if word.lower() in _PARTICLES or not first.isalpha():
             continue
-        if not first.isupper():
+        if first.islower():
             return False
+    if len(words) == 1 and _CJK_NAME.match(words[0]):
+        return True
     return len(words) > 1 or "-" in text
+
+
+# A personal name in Han or Hangul script: two to four characters, no spaces.
+_CJK_NAME = re.compile("^[\u4e00-\u9fff\uac00-\ud7a3]{2,4}$")
 
 
 def looks_like_byline(text: str) -> bool:

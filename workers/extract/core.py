@@ -57,7 +57,9 @@ _MAX_HEADINGS = 3
 _MIN_TITLE_KEY = 8
 _MIN_SITE_KEY = 3
 _BYLINE_START = re.compile(
-    r"^(?:by|von|par|por|door|av|af|di|de|texto|text|autor|written by|reported by)[:\s]",
+    r"^(?:by|von|par|por|door|av|af|di|de|texto|text|autor|written by|reported by)[:\s]|"
+    # Chinese credits: editor in charge, author, reporter ("责编", "作者", "记者").
+    r"^[(\uff08]?\s*(?:\u8d23\u7f16|\u8d23\u4efb\u7f16\u8f91|\u4f5c\u8005|\u8bb0\u8005)\s*[:\uff1a/\s]",
     re.IGNORECASE,
 )
 
