@@ -233,9 +233,34 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
                 nodes[idx].end = idx + 1
                 continue
             muted = name in SKIP_TAGS or name == "head" or bool(flags & HIDDEN)
+            is_block = name in BLOCK_TAGS
+            contents = child.contents
+            if not contents or (len(contents) == 1 and type(contents[0]) is NavigableString):
+                # Fast path for elements holding at most one string: no frame to push or pop.
+                nodes[idx].end = idx + 1
+                if is_block and parts:
+                    flush()
+                if contents and not mute and not muted:
+                    string = cast(str, contents[0])
+                    if is_block:
+                        outer = (owner, heading, in_list)
+                        owner, in_list = idx, name == "li"
+                        heading = HEADING_LEVEL.get(name, heading)
+                    parts.append(string)
+                    if links_open:
+                        link_parts.append(string)
+                    if bold_open:
+                        bold_parts.append(string)
+                    if is_block:
+                        flush()
+                        owner, heading, in_list = outer
+                if is_link:
+                    links_open -= 1
+                if is_bold:
+                    bold_open -= 1
+                continue
             if muted:
                 mute += 1
-            is_block = name in BLOCK_TAGS
             frame_owner = owner
             frame_heading = heading
             if is_block:
