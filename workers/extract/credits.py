@@ -1,0 +1,181 @@
+"""Who wrote it: byline sources in order of trust, printed signatures, agency credit lines."""
+
+from __future__ import annotations
+
+import re
+
+from workers.extract import authors as author_rules
+from workers.extract.body import BodyResult
+from workers.extract.dom import Block
+from workers.extract.fields import Context, select
+from workers.extract.metadata import Structured, is_cms_account
+from workers.extract.patterns import BYLINE, CAPTION
+from workers.extract.text import clean_space, fold
+from workers.models import Provenance
+from workers.urls import host_of
+
+_MAX_BYLINE_WEIGHT = 120
+_MAX_SIGNATURE_WEIGHT = 60
+_SIGNATURE_REACH = 3
+_BYLINE_START = re.compile(
+    r"^(?:by|von|par|por|door|av|af|di|de|texto|text|autor|written by|reported by)[:\s]|"
+    # Chinese credits: editor in charge, author, reporter ("责编", "作者", "记者").
+    r"^[(\uff08]?\s*(?:\u8d23\u7f16|\u8d23\u4efb\u7f16\u8f91|\u4f5c\u8005|\u8bb0\u8005)\s*[:\uff1a/\s]",
+    re.IGNORECASE,
+)
+
+
+def pick_authors(context: Context) -> tuple[list[str], str | None, Provenance]:
+    """Credited people, best source first; desks and publishers only when no person is named."""
+    soup, structured, rule = context.soup, context.structured, context.rule
+    tiers: list[tuple[list[str], Provenance]] = []
+    if rule and rule.authors:
+        tiers.append(
+            ([clean_space(tag.get_text(" ")) for tag in select(soup, rule.authors)], "rule")
+        )
+    source = structured.authors_source or "json-ld"
+    people = [p.name for p in structured.authors if not p.is_org and not _org_like(p.name, context)]
+    metas = [v.text for v in structured.meta_authors if not _org_like(v.text, context)]
+    tiers += [(people, source), (metas, "meta")]
+    for group in _dom_bylines(context):
+        printed = [name for name in group if not _org_like(name, context)]
+        tiers.append(([name for name in printed if _cased_like_a_name(name)], "dom"))
+    orgs = [p.name for p in structured.authors if p.is_org or _org_like(p.name, context)]
+    meta_orgs = [v.text for v in structured.meta_authors if _org_like(v.text, context)]
+    tiers += [(orgs, source), (meta_orgs, "meta")]
+    agency: str | None = None
+    for raw, provenance in tiers:
+        if not raw:
+            continue
+        names, found = author_rules.clean_names(raw)
+        agency = agency or found
+        people_only = [name for name in names if not author_rules.looks_like_domain(name)]
+        if people_only:
+            return people_only, agency, provenance
+        if names and provenance in {"json-ld", "microdata"} and raw is orgs:
+            return names, agency, provenance
+    return [], agency, source
+
+
+def _cased_like_a_name(text: str) -> bool:
+    """Printed names in cased scripts start with a capital; 'israel news' is an account."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or not any(ch.islower() or ch.isupper() for ch in letters):
+        return True
+    return any(word[:1].isupper() for word in text.split())
+
+
+def _org_like(name: str, context: Context) -> bool:
+    """A credit that names the publication itself rather than a person."""
+    if "://" in name or name.startswith(("www.", "@")):
+        return True
+    pieces = author_rules.split_byline(name)
+    if len(pieces) > 1 and _org_like(pieces[0], context):
+        # "hessenschau.de, Frankfurt, Germany": a publisher and its address.
+        return True
+    key = fold(name).replace(" ", "")
+    if not key:
+        return True
+    structured = context.structured
+    for org in (structured.publisher, structured.site_name):
+        org_key = fold(org).replace(" ", "") if org else ""
+        if org_key and org_key in key and 2 * len(org_key) >= len(key):
+            return True
+    host = host_of(context.url).removeprefix("www.")
+    return len(key) >= 3 and key in host.replace(".", "").replace("-", "")
+
+
+def _dom_bylines(context: Context) -> list[list[str]]:
+    """Byline candidates printed on the page, most precise kind first.
+
+    Author-page links, then text in byline/author elements, then lines opening with "By".
+    """
+    page, body, excluded = context.page, context.body, context.excluded
+    limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
+    start = page.h1[0] if page.h1 else 0
+    links: list[str] = []
+    for index in page.author_links:
+        node = page.nodes[index]
+        href = node.tag.get("href")
+        if isinstance(href, str) and is_cms_account(href):
+            continue
+        if start <= index < limit and not excluded[index] and not node.context & CAPTION:
+            text = clean_space(node.tag.get_text(" "))
+            if text and text not in links:
+                links.append(text)
+    marked: list[str] = list(body.bylines)
+    prefixed: list[str] = []
+    for block in page.blocks:
+        if block.node < start or excluded[block.node] or block.weight > _MAX_BYLINE_WEIGHT:
+            continue
+        if block.node >= limit:
+            break
+        context_flags = page.nodes[block.node].context
+        if block.heading or context_flags & CAPTION:
+            continue
+        if context_flags & BYLINE and block.text not in marked:
+            marked.append(block.text)
+        elif _BYLINE_START.match(block.text) and block.text not in prefixed:
+            prefixed.append(block.text)
+    return [links[:6], marked[:3], prefixed[:2]]
+
+
+def publisher_agency(structured: Structured) -> str | None:
+    """The agency a JSON-LD publisher names, if it is one."""
+    if structured.publisher:
+        return author_rules.agency_name(structured.publisher)
+    return None
+
+
+def pull_signature_bylines(body: BodyResult) -> None:
+    """Move a byline printed as a paragraph near the top or bottom of the body to bylines.
+
+    Small CMSes print "<p>By Jane Doe</p>" or "<p><strong>Jane Doe</strong></p>" above the
+    story or sign it off in italics; it is a byline, not a paragraph, and what follows a
+    sign-off is furniture.
+    """
+    blocks = body.blocks
+    for index, block in enumerate(blocks[:_SIGNATURE_REACH]):
+        if _is_signature(block):
+            body.bylines.append(block.text)
+            del blocks[index]
+            break
+    start = max(len(blocks) - _SIGNATURE_REACH, 0)
+    for index in range(len(blocks) - 1, start - 1, -1):
+        if _is_signature(blocks[index]):
+            body.bylines.append(blocks[index].text)
+            del blocks[index:]
+            break
+
+
+def _is_signature(block: Block) -> bool:
+    if block.heading:
+        return False
+    if _BYLINE_START.match(block.text) and block.weight <= _MAX_BYLINE_WEIGHT:
+        return author_rules.looks_like_byline(block.text)
+    if block.weight > _MAX_SIGNATURE_WEIGHT:
+        return False
+    if block.bold_weight * 10 < block.weight * 9:
+        return False
+    pieces = author_rules.split_byline(block.text)
+    return bool(pieces) and all(author_rules.is_name_like(piece) for piece in pieces)
+
+
+def strip_credits(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """Drop trailing credit lines ("(PTI)", "With files from AP") and report the agency."""
+    agency: str | None = None
+    while paragraphs:
+        last = paragraphs[-1]
+        found = author_rules.credit_line_agency(last)
+        if found is None:
+            if not author_rules.is_credit_note(last):
+                break
+            found = author_rules.first_agency_in(last)
+        agency = agency or found
+        paragraphs = paragraphs[:-1]
+    if paragraphs:
+        last, found = author_rules.strip_credit_suffix(paragraphs[-1])
+        if found:
+            paragraphs = [*paragraphs[:-1], last]
+            agency = agency or found
+    return paragraphs, agency

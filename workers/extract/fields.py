@@ -1,0 +1,366 @@
+"""Field pickers: headline, standfirst, publication date, language, lead image, canonical URL."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Tag
+
+from workers.extract.body import BodyResult, Sums, is_dateline, select_blocks
+from workers.extract.dates import ParsedDate, parse_printed, parse_structured
+from workers.extract.dom import Block, Page
+from workers.extract.language import normalise_language
+from workers.extract.metadata import Structured, Value
+from workers.extract.patterns import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
+from workers.extract.rules import SiteRule
+from workers.extract.text import clean_space, fold
+from workers.models import Image, Provenance
+from workers.urls import host_of, normalize_url
+
+_MIN_SUBTITLE_WEIGHT = 30
+_MIN_DESCRIPTION_KEY = 40
+# A standfirst may open with a dateline ("Berlin.") that the description leaves out.
+_MAX_DESCRIPTION_EXTRA = 30
+_TITLE_SEPARATORS = re.compile(
+    r"\s+[|\u2013\u2014\-:\u00b7\u2022/]\s+|\s*[|\u00bb\u00ab\uff1a\u3010\u3011]\s*|--"
+)
+_TITLE_TRIM = " |-\u2013\u2014:\u00b7\u2022/\u00bb\u00ab\uff1a"
+_MAX_HEADINGS = 3
+_MIN_TITLE_KEY = 8
+_MIN_SITE_KEY = 3
+
+
+@dataclass(slots=True)
+class Context:
+    """What the field pickers share: the tree, the walk, structured data, the chosen body."""
+
+    soup: BeautifulSoup
+    page: Page
+    structured: Structured
+    body: BodyResult
+    excluded: list[bool]
+    rule: SiteRule | None
+    url: str
+
+
+@dataclass(slots=True)
+class Found:
+    """A chosen field value with its provenance."""
+
+    value: str
+    source: Provenance
+
+
+def pick_title(page: Page, structured: Structured, excluded: list[bool], url: str) -> Found | None:
+    """The headline: the declared one (JSON-LD, OpenGraph...) unless the page shows another.
+
+    A declared title that the page's <h1> repeats wins outright; an <h1> found inside the
+    first declared title (which may carry a site name) wins next; then the first declared.
+    """
+    headings = [
+        clean_space(page.text_of(index).replace("\n", " "))
+        for index in page.h1[:_MAX_HEADINGS]
+        if not excluded[index]
+    ]
+    headings = [text for text in headings if text]
+    declared = [
+        Found(_strip_site_name(html.unescape(value.text), structured, url), value.source)
+        for value in structured.titles
+    ]
+    declared = [found for found in declared if found.value]
+    heading_keys = [fold(heading) for heading in headings]
+    for candidate in declared:
+        if fold(candidate.value) in heading_keys:
+            return candidate
+    if declared:
+        first_key = fold(declared[0].value)
+        for heading, key in zip(headings, heading_keys, strict=True):
+            if len(key) >= _MIN_TITLE_KEY and key in first_key:
+                return Found(heading, "dom")
+        return declared[0]
+    if headings:
+        return Found(headings[0], "dom")
+    if page.title_tag:
+        return Found(_strip_site_name(page.title_tag, structured, url), "dom")
+    return None
+
+
+def _strip_site_name(title: str, structured: Structured, url: str) -> str:
+    """Remove a trailing or leading site name: 'Headline | The Daily' -> 'Headline'."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    names = [fold(name) for name in (structured.site_name, structured.publisher) if name]
+    host = host_of(url).removeprefix("www.").replace(".", "").replace("-", "")
+    for part, keep in ((parts[-1], "head"), (parts[0], "tail")):
+        key = fold(part)
+        if not key:
+            continue
+        compact = key.replace(" ", "")
+        named = any(key == name or (name and name in key) for name in names)
+        in_host = len(compact) >= _MIN_SITE_KEY and compact in host and len(key.split()) <= 4
+        if named or in_host:
+            if keep == "head":
+                return title[: title.rfind(part)].rstrip(_TITLE_TRIM)
+            return title[title.find(part) + len(part) :].lstrip(_TITLE_TRIM)
+    return title
+
+
+def select(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
+    """Elements a site-rule selector matches (none for an empty selector)."""
+    if not selector:
+        return []
+    return [tag for tag in soup.select(selector) if isinstance(tag, Tag)]
+
+
+def rule_text(soup: BeautifulSoup, page: Page, selector: str | None) -> Found | None:
+    """Text of the first element a site-rule selector matches."""
+    for tag in select(soup, selector):
+        index = page.node_of(tag)
+        text = page.text_of(index) if index is not None else tag.get_text(" ")
+        text = clean_space(text.replace("\n", " "))
+        if text:
+            return Found(text, "rule")
+    return None
+
+
+def rule_body(
+    soup: BeautifulSoup,
+    page: Page,
+    rule: SiteRule | None,
+    excluded: list[bool],
+    sums: Sums,
+    title: str | None,
+) -> BodyResult | None:
+    """Body blocks from the elements a site rule names, in document order."""
+    if rule is None or not rule.body:
+        return None
+    containers = sorted(
+        index for tag in select(soup, rule.body) if (index := page.node_of(tag)) is not None
+    )
+    if not containers:
+        return None
+    merged = BodyResult(container=containers[0], excluded=excluded)
+    last_end = -1
+    for index in containers:
+        if index < last_end:
+            continue
+        last_end = page.nodes[index].end
+        part = select_blocks(page, index, excluded, title, sums, None)
+        merged.blocks.extend(part.blocks)
+        merged.bylines.extend(part.bylines)
+    return merged
+
+
+def pick_subtitle(
+    page: Page,
+    structured: Structured,
+    body: BodyResult,
+    excluded: list[bool],
+    title: str | None,
+    headline: int | None,
+) -> Found | None:
+    """The standfirst: a block marked as one, or repeating the description, under the headline."""
+    if not body.blocks:
+        return None
+    first_body = body.blocks[0]
+    start = headline if headline is not None else max(0, (body.container or 0) - 200)
+    title_key = fold(title) if title else ""
+    candidates: list[Block] = []
+    for block in page.blocks:
+        if block.node >= first_body.node:
+            break
+        if block.node < start or excluded[block.node] or block.heading == 1:
+            continue
+        candidates.append(block)
+    # A block the page marks as a standfirst, before the body or opening it.
+    for block in [*candidates, first_body]:
+        node = page.nodes[block.node]
+        if (
+            node.context & SUBTITLE_HINT
+            and not node.context & (BYLINE | CAPTION | DATELINE)
+            and block.weight >= _MIN_SUBTITLE_WEIGHT
+            and fold(block.text) != title_key
+            and block.link_weight * 3 < block.weight
+            and not is_dateline(block.text)
+        ):
+            if block is first_body:
+                body.blocks.pop(0)
+            return Found(block.text, "dom")
+    descriptions = [fold(html.unescape(value.text)) for value in structured.descriptions]
+    for block in candidates:
+        key = fold(block.text)
+        if len(key) < _MIN_SUBTITLE_WEIGHT:
+            continue
+        for description in descriptions:
+            if _repeats_description(key, description):
+                return Found(block.text, "dom")
+    return None
+
+
+def _repeats_description(key: str, description: str) -> bool:
+    """True when a block is the page's description, give or take a truncation or a dateline."""
+    if key == description:
+        return True
+    if len(description) <= _MIN_DESCRIPTION_KEY:
+        return False
+    probe = description[:-3] if description.endswith("...") else description[:-2]
+    return probe in key and len(key) <= len(description) + _MAX_DESCRIPTION_EXTRA
+
+
+def headline_node(page: Page, excluded: list[bool], title: str | None) -> int | None:
+    """The <h1> that prints the title (or the first visible <h1>)."""
+    visible = [index for index in page.h1 if not excluded[index]]
+    if title:
+        key = fold(title)
+        for index in visible:
+            if fold(page.text_of(index)) == key:
+                return index
+    return visible[0] if visible else None
+
+
+def first_date(values: list[Value]) -> tuple[ParsedDate, Provenance] | None:
+    """The first value that parses as a date, with its provenance."""
+    for value in values:
+        parsed = parse_structured(value.text)
+        if parsed is not None:
+            return parsed, value.source
+    return None
+
+
+def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
+    """Publication date: site rule, structured data, then <time> and printed datelines."""
+    soup, page, structured, rule = context.soup, context.page, context.structured, context.rule
+    body, excluded = context.body, context.excluded
+    if rule and rule.published_at:
+        for tag in select(soup, rule.published_at):
+            for attr in ("datetime", "content"):
+                value = tag.get(attr)
+                if isinstance(value, str) and (parsed := parse_structured(value)):
+                    return parsed, "rule"
+            printed = parse_printed(clean_space(tag.get_text(" ")))
+            if printed:
+                return printed, "rule"
+    found = first_date(structured.published)
+    if found:
+        return found
+    limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
+    for index in page.times:
+        if index >= limit or excluded[index]:
+            continue
+        tag = page.nodes[index].tag
+        value = tag.get("datetime")
+        parsed = parse_structured(value) if isinstance(value, str) else None
+        parsed = parsed or parse_printed(clean_space(tag.get_text(" ")))
+        if parsed:
+            return parsed, "dom"
+    for text in (*context.body.datelines, *context.body.bylines):
+        parsed = parse_printed(text)
+        if parsed:
+            return parsed, "dom"
+    return None, "dom"
+
+
+def pick_language(page: Page, structured: Structured) -> Found | None:
+    """ISO 639-1 language: JSON-LD/microdata, then <html lang>, then meta tags."""
+    candidates: list[tuple[str | None, Provenance]] = [
+        *((value.text, value.source) for value in structured.languages if value.source != "meta"),
+        (page.html_lang, "dom"),
+        *((value.text, value.source) for value in structured.languages if value.source == "meta"),
+    ]
+    for raw, source in candidates:
+        code = normalise_language(raw) if raw else None
+        if code:
+            return Found(code, source)
+    return None
+
+
+def pick_image(
+    soup: BeautifulSoup,
+    page: Page,
+    structured: Structured,
+    body: BodyResult,
+    url: str,
+    rule: SiteRule | None,
+) -> tuple[Image, Provenance] | None:
+    """Lead image (absolute URL) with caption and credit: rule, structured data, DOM."""
+    if rule and rule.image:
+        for tag in select(soup, rule.image):
+            src = _img_src(tag)
+            absolute = normalize_url(src, url) if src else None
+            if absolute:
+                return Image(absolute, *_figure_caption(page, tag)), "rule"
+    info = structured.image
+    if info is not None:
+        absolute = normalize_url(info.url, url)
+        if absolute:
+            caption, credit = info.caption, info.credit
+            if caption is None or credit is None:
+                dom_caption, dom_credit = _caption_for(page, absolute, url)
+                caption = caption or dom_caption
+                credit = credit or dom_credit
+            return Image(absolute, caption, credit), info.source
+    if body.container is None:
+        return None
+    end = page.nodes[body.container].end
+    for index in page.images:
+        if (body.container <= index < end and not body.excluded[index]) or (
+            body.container <= index < end and page.nodes[index].context & CAPTION
+        ):
+            tag = page.nodes[index].tag
+            src = _img_src(tag)
+            absolute = normalize_url(src, url) if src else None
+            if absolute:
+                return Image(absolute, *_figure_caption(page, tag)), "dom"
+    return None
+
+
+def _img_src(tag: Tag) -> str | None:
+    image = tag if tag.name == "img" else tag.find("img")
+    if not isinstance(image, Tag):
+        content = tag.get("content")
+        return content if isinstance(content, str) else None
+    for attr in ("src", "data-src", "data-original", "data-lazy-src"):
+        value = image.get(attr)
+        if isinstance(value, str) and value.strip() and not value.startswith("data:"):
+            return value
+    return None
+
+
+def _caption_for(page: Page, image_url: str, page_url: str) -> tuple[str | None, str | None]:
+    stem = image_url.rsplit("/", 1)[-1].split("?", maxsplit=1)[0]
+    if len(stem) < 6:
+        return None, None
+    for index in page.images:
+        src = _img_src(page.nodes[index].tag)
+        if src and stem in src:
+            return _figure_caption(page, page.nodes[index].tag)
+    return None, None
+
+
+def _figure_caption(page: Page, tag: Tag) -> tuple[str | None, str | None]:
+    figure = tag if tag.name == "figure" else tag.find_parent("figure")
+    if not isinstance(figure, Tag):
+        return None, None
+    caption_tag = figure.find("figcaption")
+    if not isinstance(caption_tag, Tag):
+        return None, None
+    credit_tag = caption_tag.find(class_=re.compile(r"credit|copyright|source", re.IGNORECASE))
+    credit = clean_space(credit_tag.get_text(" ")) if isinstance(credit_tag, Tag) else None
+    caption = clean_space(caption_tag.get_text(" "))
+    if credit and caption.endswith(credit):
+        caption = caption[: -len(credit)].rstrip(" |-\u2013\u2014/")
+    return caption or None, credit or None
+
+
+def pick_canonical(page: Page, structured: Structured, url: str) -> str:
+    """Canonical URL: link rel=canonical, og:url, JSON-LD url; else the page URL."""
+    candidates = [page.canonical, *(value.text for value in structured.canonical)]
+    for candidate in candidates:
+        if candidate:
+            absolute = normalize_url(candidate, url)
+            if absolute:
+                return absolute
+    return normalize_url(url) or url
