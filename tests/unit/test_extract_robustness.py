@@ -245,3 +245,16 @@ def test_random_tag_soup_never_raises() -> None:
     for _ in range(1500):
         html = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 60)))
         assert isinstance(extract(html, rng.choice(urls)), PageExtraction)
+
+
+@pytest.mark.parametrize(
+    "level", ["<div itemprop='headline'>", "<div><img src='/i.jpg'>", "<div><h1>H</h1>"]
+)
+def test_deep_nesting_with_per_level_markup_stays_linear(level: str) -> None:
+    """Microdata, pictures or headings at each of 4000 levels do not make the work quadratic."""
+    depth = 4000
+    page = "<html><body>" + level * depth + _paragraphs(4) + "</div>" * depth + "</body></html>"
+    started = time.perf_counter()
+    result = extract(page, URL)
+    assert time.perf_counter() - started < 5
+    assert result.kind == "article"

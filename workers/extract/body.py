@@ -36,6 +36,7 @@ OTHER_NOISE = 0.5
 POSITIVE_BONUS = 1.15
 # A picture's frame holding at most this much text is a caption box.
 MEDIA_BOX_WEIGHT = 300
+_MAX_MEDIA_BOX_DEPTH = 32
 _TEXT_ELEMENTS = frozenset({"p", "li", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"})
 DATELINE_MAX_CHARS = 90
 _DATEISH = re.compile(r"\d{1,2}[:.h]\d{2}\b|\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\b(?:19|20)\d{2}\b")
@@ -228,7 +229,9 @@ def _media_boxes(page: Page, container: int, sums: Sums) -> list[tuple[int, int]
             continue
         box = -1
         ancestor = nodes[image].parent
-        while ancestor > container and sums.total(ancestor) <= MEDIA_BOX_WEIGHT:
+        for _ in range(_MAX_MEDIA_BOX_DEPTH):
+            if ancestor <= container or sums.total(ancestor) > MEDIA_BOX_WEIGHT:
+                break
             if nodes[ancestor].name in _TEXT_ELEMENTS:
                 break
             box = ancestor

@@ -212,7 +212,7 @@ def _repeats_description(key: str, description: str) -> bool:
 
 def headline_node(page: Page, excluded: list[bool], title: str | None) -> int | None:
     """The <h1> that prints the title (or the first visible <h1>)."""
-    visible = [index for index in page.h1 if not excluded[index]]
+    visible = [index for index in page.h1 if not excluded[index]][:_MAX_HEADINGS]
     if title:
         key = fold(title)
         for index in visible:

@@ -502,6 +502,8 @@ def _apply_meta(result: Structured, page: Page) -> None:
 
 
 _MAX_MICRODATA_AUTHORS = 10
+# How far up a property looks for its item; bounds the work on absurdly deep pages.
+_MAX_SCOPE_DISTANCE = 64
 _MICRODATA_FIELDS = {
     "headline",
     "datepublished",
@@ -518,7 +520,9 @@ _MICRODATA_FIELDS = {
 def _scope_of(page: Page, index: int, include_self: bool) -> int:
     """Nearest element with itemscope at or above `index` (-1 when the property is loose)."""
     node = index if include_self else page.nodes[index].parent
-    while node >= 0:
+    for _ in range(_MAX_SCOPE_DISTANCE):
+        if node < 0:
+            break
         if page.nodes[node].tag.has_attr("itemscope"):
             return node
         node = page.nodes[node].parent
