@@ -108,10 +108,6 @@ class Page:
             if start <= block.node < end:
                 yield block
 
-    def contains(self, outer: int, inner: int) -> bool:
-        """True when element `inner` is `outer` or lies inside it."""
-        return outer <= inner < self.nodes[outer].end
-
 
 # Walk state for one open element: its children iterator, its index, and what to undo on
 # leaving it (block owner and heading level before it; whether it opened a link/bold/mute).

@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Characters that render as nothing: soft hyphen, zero-width spaces and joiners, BOM.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _WORD_RE = re.compile(r"\w+")
 # Scripts written without spaces between words: Han, Hiragana, Katakana, Thai and friends.
 _DENSE_SCRIPT_RE = re.compile(
     "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff]"
 )
-# Sentence ends in Latin, CJK, Arabic, Devanagari and other scripts.
-SENTENCE_END_RE = re.compile("[.!?\u2026\u3002\uff01\uff1f\u061f\u06d4\u0964\u0965:;]")
 
 
 def clean_space(text: str) -> str:
@@ -23,13 +18,6 @@ def clean_space(text: str) -> str:
     if not text:
         return ""
     return " ".join(text.split())
-
-
-def strip_invisible(text: str) -> str:
-    """Drop characters that render as nothing: soft hyphens, zero-width spaces, BOMs."""
-    if text.isascii() or not _INVISIBLE_RE.search(text):
-        return text
-    return text.translate(_INVISIBLE)
 
 
 def fold(text: str) -> str:
