@@ -13,6 +13,7 @@ from workers.extract.patterns import (
     DATELINE,
     HIDDEN,
     JUNK,
+    PAYWALL_LINE,
     POSITIVE,
     STRUCTURAL_JUNK,
     TEASER,
@@ -49,6 +50,7 @@ _FEW_LINKS = 2
 # subheadings only, and on real pages such lists are furniture far more often than story.
 LISTS_EXCLUDED = True
 SHORT_BOILERPLATE_WEIGHT = 160
+PAYWALL_NOTICE_WEIGHT = 250
 _SOFT_EXCLUDE = JUNK | STRUCTURAL_JUNK | TEASER
 _HARD_EXCLUDE = HIDDEN | CAPTION
 
@@ -288,6 +290,8 @@ def select_blocks(
         if BOILERPLATE_LINE.match(block.text) and (
             block.weight < SHORT_BOILERPLATE_WEIGHT or block.link_weight
         ):
+            continue
+        if block.weight < PAYWALL_NOTICE_WEIGHT and PAYWALL_LINE.search(block.text):
             continue
         if not block.heading and is_dateline(block.text):
             result.datelines.append(block.text)

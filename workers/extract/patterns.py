@@ -243,3 +243,16 @@ BOILERPLATE_LINE = re.compile(
     r"читайте также|смотрите также|реклама|اقرأ أيضا|اقرأ أيضاً|إعلان)\b",
     re.IGNORECASE,
 )
+
+# Paywall and registration notices printed where the story stops.
+PAYWALL_LINE = re.compile(
+    r"r[ée]serv[ée]e?s? aux abonn[ée]s|il vous reste \d|d[ée]j[àa] abonn[ée]|"
+    r"exclusiv[oa]s? para (?:suscriptores|assinantes)|s[óo]lo para suscriptores|"
+    r"nur f[üu]r abonnent|f[üu]r abonnenten|jetzt abonnieren|bereits abonnent|"
+    r"subscribers? only|for subscribers|reserved for subscribers|subscribe to (?:continue|read)|"
+    r"already a subscriber|sign in to (?:continue|read|unlock)|"
+    r"register to (?:continue|read|unlock)|"
+    r"create (?:a free )?account to|riservato agli abbonati|solo per gli abbonati|"
+    r"alleen voor abonnees|kun for abonnenter|endast f[öo]r prenumeranter",
+    re.IGNORECASE,
+)
