@@ -8,6 +8,7 @@ from workers.errors import ExtractionError
 from workers.extract import PageExtraction, SiteRules, extract
 from workers.extract.encoding import decode_html
 from workers.extract.feeds import FeedError, parse_feed, sniff_feed
+from workers.extract.text import looks_binary
 from workers.index import Action, article_action, teaser_action
 from workers.store import StoredPage
 
@@ -49,24 +50,6 @@ def parse_stored_page(page: StoredPage, source: str, rules: SiteRules | None = N
         links=extraction.links,
         reason=extraction.reason,
     )
-
-
-# Share of control or replacement characters above which decoded "HTML" is binary junk.
-BINARY_RATIO = 0.05
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
-
-
-def looks_binary(text: str, sample: int = 8192) -> bool:
-    """True when the start of a decoded body is mostly not text (an image, an archive)."""
-    head = text[:sample]
-    if not head:
-        return False
-    junk = sum(
-        1
-        for char in head
-        if char == "\ufffd" or (char < " " and char not in _TEXT_CONTROLS) or char == "\x7f"
-    )
-    return junk / len(head) > BINARY_RATIO
 
 
 def extraction_actions(

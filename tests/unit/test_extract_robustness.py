@@ -72,12 +72,15 @@ def test_truncated_article_still_yields_its_paragraphs() -> None:
 
 
 def test_binary_garbage_is_handled() -> None:
-    """Random bytes decoded as Latin-1 (including NULs and control characters) do not crash."""
+    """Random bytes decoded as Latin-1 are reported as binary content, not as an article."""
     rng = random.Random(7)
     garbage = bytes(rng.randrange(256) for _ in range(200_000)).decode("latin-1")
     result = extract(garbage, URL)
     assert isinstance(result, PageExtraction)
-    assert result.kind in {"other", "article"}
+    assert result.kind == "other"
+    assert result.reason is not None
+    assert "binary" in result.reason
+    assert result.article is None
 
 
 def test_nul_bytes_inside_markup_are_handled() -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from workers.demosite import NewsSite
 from workers.errors import ExtractionError
-from workers.parse import looks_binary, parse_stored_page
+from workers.extract.text import looks_binary
+from workers.parse import parse_stored_page
 from workers.store import StoredPage, content_key
 
 BASE = "http://news.test"

@@ -35,7 +35,7 @@ from workers.extract.fields import (
 from workers.extract.metadata import Structured, read_structured
 from workers.extract.rules import SiteRule, SiteRules
 from workers.extract.teasers import TeaserScan, find_teasers
-from workers.extract.text import clean_space, fold, word_count
+from workers.extract.text import clean_space, fold, looks_binary, word_count
 from workers.models import Article, PageExtraction, Provenance, Teaser
 from workers.urls import normalize_url
 
@@ -54,6 +54,8 @@ def extract(html: str, url: str, rules: SiteRules | None = None) -> PageExtracti
     """Extract the article, teasers and links of one page (pure: no I/O, no settings)."""
     if not html or not html.strip():
         return PageExtraction(kind="other", url=url, reason="empty document")
+    if looks_binary(html):
+        return PageExtraction(kind="other", url=url, reason="binary content, not text")
     with _collector_paused():
         soup = BeautifulSoup(html, "lxml")
         try:

@@ -46,3 +46,21 @@ def text_weight(text: str) -> int:
     if text.isascii() or not _DENSE_SCRIPT_RE.search(text):
         return len(text)
     return len(text) + 2 * len(_DENSE_SCRIPT_RE.findall(text))
+
+
+# Share of control or replacement characters above which decoded "HTML" is binary junk.
+BINARY_RATIO = 0.05
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def looks_binary(text: str, sample: int = 8192) -> bool:
+    """True when the start of a decoded body is mostly not text (an image, an archive)."""
+    head = text[:sample]
+    if not head:
+        return False
+    junk = sum(
+        1
+        for char in head
+        if char == "\ufffd" or (char < " " and char not in _TEXT_CONTROLS) or char == "\x7f"
+    )
+    return junk / len(head) > BINARY_RATIO
