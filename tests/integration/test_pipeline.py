@@ -42,6 +42,24 @@ def test_crawl_then_search_finds_every_article(
         assert article["score"] > 0
 
 
+def test_task_logs_carry_their_context(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
+    """Worker log lines are JSON with task_id, task_name, url and source bound per task."""
+    _site, base = news_site
+    source = stack.add_source("logs", base)
+    stack.crawl(source)
+    fetched = [e for e in stack.log_events("page_fetched") if e.get("source") == source]
+    parsed = [e for e in stack.log_events("page_parsed") if e.get("source") == source]
+    assert fetched
+    assert parsed
+    for event in fetched + parsed:
+        assert event["task_id"]
+        assert event["url"].startswith(base)
+        assert event["level"] == "info"
+        assert event["timestamp"]
+    assert {e["task_name"] for e in fetched} == {"crawl.fetch"}
+    assert {e["task_name"] for e in parsed} == {"parse.page"}
+
+
 def test_second_crawl_changes_nothing(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """Crawling the same unchanged site again leaves the document counts as they were."""
     site, base = news_site
