@@ -115,12 +115,13 @@ def search(
     """Full-text search over indexed articles and teasers, with highlights."""
     from workers.app import resources  # noqa: PLC0415
     from workers.index import DOC_KINDS  # noqa: PLC0415
+    from workers.search import search as run_search  # noqa: PLC0415
 
     kinds = DOC_KINDS if kind == "all" else tuple(k for k in DOC_KINDS if k == kind)
     if not kinds:
         raise _fail(f"unknown kind {kind!r}: use articles, teasers or all", code=2)
     try:
-        hits = resources().index.search(query, size=size, source=source, kinds=kinds)
+        hits = run_search(resources().index, query, size=size, source=source, kinds=kinds)
     except IngestError as exc:
         raise _fail(str(exc)) from exc
     if as_json:

@@ -1,4 +1,7 @@
-"""Elasticsearch: templates, versioned indices behind aliases, bulk writes, search, reindex."""
+"""Elasticsearch: templates, versioned indices behind aliases, bulk writes, reindex.
+
+Queries live in workers/search.py.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +27,6 @@ from workers.urls import host_of, normalize_url, url_id
 DocKind = Literal["articles", "teasers"]
 DOC_KINDS: tuple[DocKind, ...] = ("articles", "teasers")
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-SEARCH_FIELDS = ["title^3", "headline^3", "subtitle^2", "summary^2", "body", "authors^2"]
-HIGHLIGHT_FIELDS = ("body", "summary", "subtitle", "title", "headline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,30 +58,6 @@ class BulkOutcome:
 
     written: list[tuple[DocKind, str]]
     rejected: list[tuple[DocKind, str, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result, whatever kind of document it is."""
-
-    kind: str
-    url: str
-    title: str
-    source: str
-    score: float
-    published_at: str | None
-    highlights: list[str]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "url": self.url,
-            "title": self.title,
-            "source": self.source,
-            "score": self.score,
-            "published_at": self.published_at,
-            "highlights": self.highlights,
-        }
 
 
 def now_iso() -> str:
@@ -281,63 +258,6 @@ class SearchIndex:
         return BulkOutcome(written, rejected)
 
     # reading ----------------------------------------------------------------------------
-
-    def search(
-        self,
-        query: str,
-        *,
-        size: int = 10,
-        source: str | None = None,
-        kinds: Sequence[DocKind] = DOC_KINDS,
-    ) -> list[Hit]:
-        """Full-text search over articles and teasers, best first, with highlights."""
-        filters: list[dict[str, Any]] = []
-        if source:
-            filters.append({"term": {"source": source}})
-        with es_errors("searching"):
-            response = self.client.search(
-                index=",".join(self.alias(kind) for kind in kinds),
-                query={
-                    "bool": {
-                        "must": [
-                            {
-                                "simple_query_string": {
-                                    "query": query,
-                                    "fields": SEARCH_FIELDS,
-                                    "default_operator": "and",
-                                }
-                            }
-                        ],
-                        "filter": filters,
-                    }
-                },
-                highlight={
-                    "fields": {name: {} for name in HIGHLIGHT_FIELDS},
-                    "pre_tags": ["«"],
-                    "post_tags": ["»"],
-                    "fragment_size": 160,
-                    "number_of_fragments": 2,
-                },
-                source_includes=["kind", "url", "title", "headline", "source", "published_at"],
-                size=size,
-                ignore_unavailable=True,
-            )
-        hits = []
-        for raw in response["hits"]["hits"]:
-            doc = raw.get("_source", {})
-            highlights = [frag for frags in raw.get("highlight", {}).values() for frag in frags]
-            hits.append(
-                Hit(
-                    kind=doc.get("kind", ""),
-                    url=doc.get("url", ""),
-                    title=doc.get("title") or doc.get("headline") or "",
-                    source=doc.get("source", ""),
-                    score=float(raw.get("_score") or 0.0),
-                    published_at=doc.get("published_at"),
-                    highlights=highlights,
-                )
-            )
-        return hits
 
     def counts(self) -> dict[str, int]:
         """Documents per kind (0 when the alias does not exist yet)."""
