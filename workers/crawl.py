@@ -100,7 +100,11 @@ class Crawler:
         url = f"{origin}/robots.txt"
         try:
             result = self.fetcher.fetch(
-                url, allow_private=source.allow_private_networks, accepted_types=ROBOTS_TYPES
+                url,
+                allow_private=source.allow_private_networks,
+                accepted_types=ROBOTS_TYPES,
+                # A robots.txt redirect is followed only within the source's scope.
+                check_hop=lambda hop: self.check_url(hop, source, None),
             )
         except HttpStatusError as exc:
             return CachedRobots(status=exc.status or 404, body="")
@@ -130,6 +134,8 @@ class Crawler:
         state = self.frontier.url_state(url)
         if not seed and state.fetched_at and time.time() - state.fetched_at < source.recrawl_after:
             return CrawlResult(Outcome.RECENT, url)
+        # Scope first: nothing (not even robots.txt, not even DNS) for an off-scope URL.
+        self.check_url(url, source, None)
         policy = self.robots(url, source) if source.respect_robots else None
         self.check_url(url, source, policy)
         delay = max(source.delay, policy.crawl_delay or 0.0) if policy else source.delay
@@ -141,6 +147,7 @@ class Crawler:
 
         def check_hop(hop: str) -> None:
             if hop != url:
+                self.check_url(hop, source, None)  # scope before the hop's robots.txt
                 hop_policy = self.robots(hop, source) if source.respect_robots else None
                 self.check_url(hop, source, hop_policy)
 

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
+from workers import netguard
 from workers.errors import (
     BlockedAddress,
     FetchTimeout,
     HttpStatusError,
+    PageRejected,
     TooLarge,
     TooManyRedirects,
     UnsupportedContent,
     UpstreamUnavailable,
+)
+from workers.netguard import (
+    GuardedBackend,
+    Resolver,
+    literal_address,
+    refuse_unless_public,
+    system_resolver,
 )
 from workers.urls import normalize_url
 
@@ -87,24 +96,46 @@ class FetchResult:
         return Validators(self.headers.get("etag"), self.headers.get("last-modified"))
 
 
-def check_address(url: str, allow_private: bool) -> None:
-    """Raise BlockedAddress when the URL's host resolves to a non-public address.
+def check_target(url: str, allow_private: bool) -> None:
+    """Refuse a URL before any lookup or request: scheme, credentials, literal addresses.
 
-    Loopback, private, link-local, multicast, reserved and unspecified addresses are
-    refused unless the source explicitly allows private networks.
+    Runs on every URL and redirect hop. Host names are vetted later, at connect time, by
+    the transport (workers.netguard), on the very address it connects to.
     """
-    if allow_private:
-        return
-    parts = httpx.URL(url)
-    host = parts.host
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise UpstreamUnavailable(f"cannot resolve host {host!r}: {exc}", url) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
-            raise BlockedAddress(f"host {host!r} resolves to non-public address {address}", url)
+        parts = httpx.URL(url)
+        split = urlsplit(url)
+        split_host = split.hostname or ""
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise PageRejected(f"unusable URL: {exc}", url) from exc
+    if parts.scheme not in ("http", "https"):
+        raise PageRejected(f"scheme {parts.scheme!r} is not fetched (http and https only)", url)
+    if parts.userinfo or "@" in split.netloc:
+        raise PageRejected("URLs with credentials are not fetched", url)
+    host = parts.host
+    if not host:
+        raise PageRejected("URL has no host", url)
+    if host.lower().strip("[]") != split_host.lower().strip("[]"):
+        # Two URL parsers disagree about the host: what was scoped is not what is fetched.
+        raise PageRejected(f"ambiguous host ({host!r} or {split_host!r})", url)
+    literal = literal_address(host)
+    if literal is not None and not allow_private:
+        refuse_unless_public(host, literal, url)
+
+
+def guarded_transport(backend: GuardedBackend) -> httpx.HTTPTransport:
+    """An httpx transport whose connections are opened by `backend` (resolve, vet, pin)."""
+    transport = httpx.HTTPTransport(trust_env=False)
+    # httpx has no public hook for httpcore's network backend: rebuild its pool with
+    # httpx's own defaults and ours. A test (pinning) fails if this stops taking effect.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=backend,
+    )
+    return transport
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -138,28 +169,43 @@ class Fetcher:
         user_agent: str,
         limits: FetchLimits | None = None,
         transport: httpx.BaseTransport | None = None,
+        *,
+        resolver: Resolver | None = None,
+        connector: httpcore.NetworkBackend | None = None,
     ) -> None:
+        """`resolver` and `connector` replace DNS and socket connects (tests inject them);
+        `transport` replaces the whole network layer, guard included."""
         self.limits = limits or FetchLimits()
+        resolver = resolver or system_resolver(self.limits.connect_timeout)
         timeout = httpx.Timeout(
             connect=self.limits.connect_timeout,
             read=self.limits.read_timeout,
             write=self.limits.read_timeout,
             pool=self.limits.connect_timeout,
         )
-        self._client = httpx.Client(
-            headers={
-                "User-Agent": user_agent,
-                "Accept": ACCEPT_HEADER,
-                "Accept-Encoding": "gzip, deflate",
-            },
-            timeout=timeout,
-            follow_redirects=False,
-            transport=transport,
-            trust_env=False,
-        )
+        # One client per policy: a pooled connection opened for a source that may reach
+        # private networks is never reused for one that may not.
+        self._clients = {
+            allow: httpx.Client(
+                headers={
+                    "User-Agent": user_agent,
+                    "Accept": ACCEPT_HEADER,
+                    "Accept-Encoding": "gzip, deflate",
+                },
+                timeout=timeout,
+                follow_redirects=False,
+                transport=transport
+                or guarded_transport(
+                    GuardedBackend(allow_private=allow, resolver=resolver, connector=connector)
+                ),
+                trust_env=False,
+            )
+            for allow in (False, True)
+        }
 
     def close(self) -> None:
-        self._client.close()
+        for client in self._clients.values():
+            client.close()
 
     def fetch(
         self,
@@ -172,13 +218,26 @@ class Fetcher:
     ) -> FetchResult:
         """GET a URL, following redirects by hand so each hop is checked.
 
-        `check_hop` runs on every URL before it is requested (robots rules, domain scope).
+        `check_hop` runs on every URL before it is requested (domain scope, then robots
+        rules), after the checks that need no network (`check_target`). One deadline
+        covers the whole fetch: lookups, connects, headers and body of every hop.
         """
-        deadline = time.monotonic() + self.limits.deadline
+        with netguard.deadline(self.limits.deadline) as deadline:
+            return self._fetch(url, allow_private, validators, check_hop, accepted_types, deadline)
+
+    def _fetch(
+        self,
+        url: str,
+        allow_private: bool,
+        validators: Validators | None,
+        check_hop: Callable[[str], None] | None,
+        accepted_types: tuple[str, ...],
+        deadline: float,
+    ) -> FetchResult:
         current = url
         chain: list[str] = []
         while True:
-            check_address(current, allow_private)
+            check_target(current, allow_private)
             if check_hop is not None:
                 check_hop(current)
             headers = {}
@@ -187,7 +246,9 @@ class Fetcher:
                     headers["If-None-Match"] = validators.etag
                 if validators.last_modified:
                     headers["If-Modified-Since"] = validators.last_modified
-            status, response_headers, body = self._request(current, headers, deadline)
+            status, response_headers, body = self._request(
+                self._clients[allow_private], current, headers, deadline
+            )
             if status in REDIRECT_STATUSES:
                 location = response_headers.get("location")
                 target = normalize_url(location, base=current) if location else None
@@ -231,11 +292,11 @@ class Fetcher:
         raise HttpStatusError(f"server answered {status}", url, status)
 
     def _request(
-        self, url: str, headers: dict[str, str], deadline: float
+        self, client: httpx.Client, url: str, headers: dict[str, str], deadline: float
     ) -> tuple[int, dict[str, str], bytes]:
         limit = self.limits.max_body_bytes
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            with client.stream("GET", url, headers=headers) as response:
                 kept = {key.lower(): value for key, value in response.headers.items()}
                 if response.status_code in REDIRECT_STATUSES or response.status_code == 304:
                     return response.status_code, kept, b""
@@ -249,7 +310,13 @@ class Fetcher:
                         raise FetchTimeout(f"fetch took longer than {self.limits.deadline}s", url)
                 return response.status_code, kept, decoder.finish()
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline:
+                raise FetchTimeout(f"fetch took longer than {self.limits.deadline}s", url) from exc
             raise FetchTimeout(f"timed out: {exc.__class__.__name__}", url) from exc
+        except (BlockedAddress, FetchTimeout, UpstreamUnavailable) as exc:
+            if exc.url is None:  # raised by the transport, which does not know the URL
+                raise type(exc)(exc.message, url) from exc
+            raise
         except (httpx.TransportError, httpx.RemoteProtocolError) as exc:
             raise UpstreamUnavailable(f"connection failed: {exc.__class__.__name__}", url) from exc
         except httpx.InvalidURL as exc:

@@ -7,13 +7,16 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
+import httpcore
 import pytest
 
 from workers.errors import (
     BlockedAddress,
     FetchTimeout,
     HttpStatusError,
+    PageRejected,
     TooLarge,
     TooManyRedirects,
     UnsupportedContent,
@@ -43,6 +46,19 @@ def _trickle(request: BaseHTTPRequestHandler) -> None:
         time.sleep(0.1)
 
 
+def _header_trickle(request: BaseHTTPRequestHandler) -> None:
+    """Status line and headers one byte at a time: each byte beats the read timeout."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Pad: " + b"x" * 200
+    for byte in head:
+        request.wfile.write(bytes([byte]))
+        request.wfile.flush()
+        time.sleep(0.25)
+
+
+def _echo_host(request: BaseHTTPRequestHandler) -> None:
+    reply(200, f"<p>host={request.headers.get('Host')}</p>".encode())(request)
+
+
 def _conditional(request: BaseHTTPRequestHandler) -> None:
     if request.headers.get("If-None-Match") == '"v1"':
         request.send_response(304)
@@ -67,7 +83,11 @@ ROUTES: dict[str, Route] = {
     "/slow": _slow,
     "/trickle": _trickle,
     "/etag": _conditional,
+    "/header-trickle": _header_trickle,
+    "/echo-host": _echo_host,
+    "/to-private": reply(302, Location="http://10.0.0.1/admin"),
 }
+HITS: list[str] = []
 for n in range(8):
     ROUTES[f"/chain{n}"] = reply(302, Location=f"/chain{n + 1}")
 
@@ -76,6 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
+        HITS.append(self.path)
         ROUTES.get(self.path, reply(404))(self)
 
     def log_message(self, *args: object) -> None:
@@ -209,3 +230,115 @@ def test_retry_after_accepts_seconds_and_dates() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
     assert parse_retry_after("99999") == 600.0
     assert parse_retry_after("soon") is None
+
+
+def test_trickled_headers_hit_the_deadline(fetcher: Fetcher, base: str) -> None:
+    """Headers sent one byte every 0.25 s (each within the read timeout) end at the deadline."""
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout, match=r"longer than 2\.0s"):
+        fetcher.fetch(f"{base}/header-trickle", allow_private=True)
+    assert time.monotonic() - started < 30  # a generous ceiling: the trickle lasts 60 s
+
+
+class _Resolver:
+    """A DNS we control: each call takes the next answer list (the last one repeats)."""
+
+    def __init__(self, *answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.calls: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.calls.append(host)
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
+class _LoopbackOnly(httpcore.NetworkBackend):
+    """Connects to 127.0.0.1 only; any other address is recorded and refused, never dialled."""
+
+    def __init__(self) -> None:
+        self.dialled: list[str] = []
+        self.real = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, **options: Any) -> httpcore.NetworkStream:
+        self.dialled.append(host)
+        if host != "127.0.0.1":
+            raise httpcore.ConnectError(f"test network: {host} is not reachable")
+        return self.real.connect_tcp(host, port, **options)
+
+
+def _guarded(resolver: _Resolver, connector: _LoopbackOnly) -> Fetcher:
+    limits = FetchLimits(read_timeout=1.0, deadline=2.0, max_body_bytes=2 * 1024 * 1024)
+    return Fetcher("news-ingest-test/1.0", limits, resolver=resolver, connector=connector)
+
+
+def test_connection_is_pinned_to_the_resolved_address(base: str) -> None:
+    """A name is resolved once, connected by address, and still sent as the Host header."""
+    port = base.rsplit(":", 1)[1]
+    resolver, connector = _Resolver(["127.0.0.1"]), _LoopbackOnly()
+    client = _guarded(resolver, connector)
+    try:
+        result = client.fetch(f"http://news.test:{port}/echo-host", allow_private=True)
+    finally:
+        client.close()
+    assert result.body == f"<p>host=news.test:{port}</p>".encode()
+    assert resolver.calls == ["news.test"]
+    assert connector.dialled == ["127.0.0.1"]
+
+
+def test_dns_rebinding_cannot_reach_loopback(base: str) -> None:
+    """Public at check time, loopback afterwards: the fetch dials the vetted address only."""
+    port = base.rsplit(":", 1)[1]
+    resolver, connector = _Resolver(["93.184.215.14"], ["127.0.0.1"]), _LoopbackOnly()
+    client = _guarded(resolver, connector)
+    hits_before = len(HITS)
+    try:
+        with pytest.raises(UpstreamUnavailable):
+            client.fetch(f"http://rebind.test:{port}/ok")
+        with pytest.raises(BlockedAddress, match=r"127\.0\.0\.1"):
+            client.fetch(f"http://rebind.test:{port}/ok")  # the second answer is vetted too
+    finally:
+        client.close()
+    assert connector.dialled == ["93.184.215.14"]
+    assert resolver.calls == ["rebind.test", "rebind.test"]
+    assert len(HITS) == hits_before  # the loopback server never saw the request
+
+
+def test_off_scope_redirect_is_refused_before_any_lookup(base: str) -> None:
+    """A redirect refused by the hop check costs no DNS lookup and no connection."""
+    resolver, connector = _Resolver(["127.0.0.1"]), _LoopbackOnly()
+    client = _guarded(resolver, connector)
+
+    def in_scope(hop: str) -> None:
+        if not hop.startswith(base):
+            raise PageRejected("outside the source's allowed domains", hop)
+
+    try:
+        with pytest.raises(PageRejected, match="allowed domains"):
+            client.fetch(f"{base}/to-private", allow_private=True, check_hop=in_scope)
+    finally:
+        client.close()
+    assert resolver.calls == []
+    assert connector.dialled == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://127.0.0.1/file",
+        "http://user:secret@127.0.0.1/",
+        "http://2130706433/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+    ],
+)
+def test_unfetchable_targets_are_refused_without_network(url: str) -> None:
+    """Other schemes, credentials and non-public literal addresses never reach the network."""
+    resolver, connector = _Resolver(["127.0.0.1"]), _LoopbackOnly()
+    client = _guarded(resolver, connector)
+    try:
+        with pytest.raises(PageRejected):
+            client.fetch(url)
+    finally:
+        client.close()
+    assert resolver.calls == []
+    assert connector.dialled == []
