@@ -1,15 +1,18 @@
-"""Scoring rules of the dev-set evaluation: body shingles, titles, author sets, published day."""
+"""Scoring rules of the dev-set evaluation: body shingles and words, titles, authors, days."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 _TOKEN = re.compile(r"\w+")
 SHINGLE = 4
+# wcxb's free-text author field: names are separated by commas, semicolons, "and", "&".
+_NAME_SEPARATORS = re.compile(r"\s*(?:[,;/|]|\band\b|&)\s*", re.IGNORECASE)
+# Credentials printed after a name ("Jane Roe, MS, RD", "John Doe, Ph.D."): not names.
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,6}(?:[- ]\w+)?|(?:[A-Za-z]{1,3}\.){1,3}[A-Za-z]?\.?)$")
 
 
 def tokens(text: str) -> list[str]:
@@ -88,50 +91,57 @@ def day_in_gold_offset(value: datetime, gold: datetime, assumed_utc: bool) -> da
     return value.astimezone(gold.tzinfo).date()
 
 
-@dataclass
-class Totals:
-    """Running sums for one extractor over the pages scored so far."""
+def word_f1(output: str, gold: str) -> float:
+    """wcxb's body measure: F1 over multisets of lower-cased \\w+ tokens; empty output -> 0."""
+    out = Counter(_TOKEN.findall(output.lower()))
+    ref = Counter(_TOKEN.findall(gold.lower()))
+    if not out or not ref:
+        return 1.0 if not out and not ref else 0.0
+    overlap = sum((out & ref).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(out.values()), overlap / sum(ref.values())
+    return 2 * precision * recall / (precision + recall)
 
-    pages: int = 0
-    precisions: list[float] = field(default_factory=list)
-    recalls: list[float] = field(default_factory=list)
-    titles: int = 0
-    authors: float = 0.0
-    authors_strict: float = 0.0
-    dates: int = 0
-    seconds: float = 0.0
 
-    def add(
-        self,
-        precision: float | None,
-        recall: float,
-        title_ok: bool,
-        author_score: float,
-        author_strict: float,
-        date_ok: bool,
-    ) -> None:
-        self.pages += 1
-        if precision is not None:
-            self.precisions.append(precision)
-        self.recalls.append(recall)
-        self.titles += int(title_ok)
-        self.authors += author_score
-        self.authors_strict += author_strict
-        self.dates += int(date_ok)
+def shingle_f1(precision: float | None, recall: float) -> float:
+    """One page's shingle F1 (0 when nothing was returned)."""
+    if precision is None or precision + recall == 0:
+        return 0.0
+    return 2 * precision * recall / (precision + recall)
 
-    def summary(self) -> dict[str, float]:
-        """Averages: body P/R/F1, title exact, author F1, date accuracy, pages per second."""
-        n = self.pages or 1
-        precision = sum(self.precisions) / len(self.precisions) if self.precisions else 0.0
-        recall = sum(self.recalls) / n
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {
-            "body_p": precision,
-            "body_r": recall,
-            "body_f1": f1,
-            "title": self.titles / n,
-            "authors": self.authors / n,
-            "authors_strict": self.authors_strict / n,
-            "date": self.dates / n,
-            "pages_per_s": self.pages / self.seconds if self.seconds else 0.0,
-        }
+
+def title_match_plain(output: str | None, gold: str | None) -> bool:
+    """wcxb's title rule: exact after case folding and whitespace collapsing."""
+    return " ".join((output or "").casefold().split()) == " ".join((gold or "").casefold().split())
+
+
+def split_names(field: str | None) -> list[str]:
+    """Names in a free-text author field, credentials after a name dropped."""
+    if not field:
+        return []
+    parts = [part.strip(" .") for part in _NAME_SEPARATORS.split(field)]
+    return [part for part in parts if part and not _CREDENTIAL.match(part)]
+
+
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def snippet_found(snippet: str, text: str) -> bool:
+    """The snippet occurs in the text as whole words (case kept, whitespace collapsed)."""
+    wanted = _collapsed(snippet)
+    if not wanted:
+        return False
+    pattern = (r"(?<!\w)" if wanted[0].isalnum() or wanted[0] == "_" else "") + re.escape(wanted)
+    if wanted[-1].isalnum() or wanted[-1] == "_":
+        pattern += r"(?!\w)"
+    return re.search(pattern, _collapsed(text)) is not None
+
+
+def same_day(value: datetime | date | None, gold: date) -> bool:
+    """The calendar day of a value as the page printed it (its own offset) equals the gold's."""
+    if value is None:
+        return False
+    day = value.date() if isinstance(value, datetime) else value
+    return day == gold
