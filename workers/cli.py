@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 import json
+import re
 import time
-from typing import Annotated, Any
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from workers.errors import IngestError
+from workers.errors import IngestError, QueryError
+
+if TYPE_CHECKING:
+    from workers.search import Hit
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 deadletter_cli = typer.Typer(
     no_args_is_help=True, help="List and replay tasks that failed for good."
 )
 cli.add_typer(deadletter_cli, name="deadletter")
-console = Console()
-errors = Console(stderr=True)
+# Page text (titles, highlights, error messages quoting pages) is printed as it is: no rich
+# markup, emoji codes or auto-highlighting is read from it. Style with Text(..., style=...).
+# Long lines are not wrapped (soft_wrap): a URL or title stays one piece for grep and pipes.
+console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+errors = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[red]error:[/red] {message}")
+    """Print a one-line error (newlines in the message folded) and exit with `code`."""
+    errors.print(Text("error: ", style="red") + Text(" ".join(message.split())))
     return typer.Exit(code)
 
 
@@ -102,26 +114,80 @@ def reindex(
     typer.echo(json.dumps(reports))
 
 
-@cli.command()
+class KindChoice(StrEnum):
+    ARTICLES = "articles"
+    TEASERS = "teasers"
+    ALL = "all"
+
+
+class SortChoice(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+
+
+# Options a query word may look like; anything else starting with "-" is query text.
+_OPTION_LIKE = re.compile(r"--[a-z][a-z-]*(=.*)?")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
 def search(
-    query: Annotated[str, typer.Argument(help='Words to find; quote a phrase with "...".')],
+    query: Annotated[
+        str,
+        typer.Argument(
+            help='Words to find: "a phrase", -word to exclude, a | b, title:word '
+            "(title, subtitle, body, author, caption). A leading - needs no `--`."
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of hits.")] = False,
     size: Annotated[int, typer.Option(help="Number of hits.", min=1, max=1000)] = 10,
-    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
-    kind: Annotated[
-        str, typer.Option(help="articles, teasers or all.", case_sensitive=False)
-    ] = "all",
+    source: Annotated[str | None, typer.Option(help="Only this configured source.")] = None,
+    kind: Annotated[KindChoice, typer.Option(case_sensitive=False)] = KindChoice.ALL,
+    since: Annotated[
+        str | None, typer.Option(help="Published (teasers: shown) since: ISO date or 2h, 3d.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="... and until: ISO date or age.")] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Article language (en also finds en-GB).")
+    ] = None,
+    section: Annotated[str | None, typer.Option(help="Article section (any case).")] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="Wire agency credited (AP, Reuters...).")
+    ] = None,
+    sort: Annotated[SortChoice, typer.Option(case_sensitive=False)] = SortChoice.RELEVANCE,
+    include_gone: Annotated[
+        bool, typer.Option(help="Also pages that answered 404/410 on revisit.")
+    ] = False,
+    collapse: Annotated[
+        bool, typer.Option(help="One hit per story for teasers, listing the pages.")
+    ] = True,
 ) -> None:
     """Full-text search over indexed articles and teasers, with highlights."""
     from workers.app import resources  # noqa: PLC0415
     from workers.index import DOC_KINDS  # noqa: PLC0415
+    from workers.search import SearchRequest, parse_when  # noqa: PLC0415
     from workers.search import search as run_search  # noqa: PLC0415
 
-    kinds = DOC_KINDS if kind == "all" else tuple(k for k in DOC_KINDS if k == kind)
-    if not kinds:
-        raise _fail(f"unknown kind {kind!r}: use articles, teasers or all", code=2)
+    if _OPTION_LIKE.fullmatch(query):
+        raise _fail(f"no such option {query.split('=')[0]} (to search for it: -- {query!r})", 2)
+    res = resources()
     try:
-        hits = run_search(resources().index, query, size=size, source=source, kinds=kinds)
+        request = SearchRequest(
+            query=query,
+            size=size,
+            kinds=tuple(k for k in DOC_KINDS if kind in (KindChoice.ALL, k)),
+            source=_configured_source(res.sources.all(), source) if source else None,
+            section=section,
+            agency=agency,
+            lang=lang,
+            since=parse_when(since, option="--since") if since else None,
+            until=parse_when(until, option="--until") if until else None,
+            sort="newest" if sort is SortChoice.NEWEST else "relevance",
+            include_gone=include_gone,
+            collapse=collapse,
+        )
+        hits = run_search(res.index, request)
+    except QueryError as exc:
+        raise _fail(str(exc), 2) from exc
     except IngestError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -131,12 +197,67 @@ def search(
         console.print("no hits")
         return
     for hit in hits:
-        console.print(
-            f"[bold]{hit.title}[/bold]  [dim]{hit.kind} · {hit.source} · {hit.score:.2f}[/dim]"
-        )
-        console.print(f"  {hit.url}", style="cyan", highlight=False)
-        for fragment in hit.highlights[:2]:
-            console.print(f"  … {fragment} …", highlight=False)
+        _print_hit(hit)
+
+
+def _configured_source(catalog: Mapping[str, object], name: str) -> str:
+    """The configured source of this name (any case); unknown names are a QueryError."""
+    if name in catalog:
+        return name
+    matches = [known for known in catalog if known.casefold() == name.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(sorted(catalog)) or "none"
+    raise QueryError(f"unknown source {name!r} (configured: {known})")
+
+
+def _when(value: str | None) -> str:
+    """A stored ISO date as `2026-11-30 08:00 UTC`."""
+    if not value:
+        return "undated"
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    when = when.astimezone(UTC) if when.tzinfo else when
+    return f"{when:%Y-%m-%d %H:%M} UTC"
+
+
+def _marked(fragment: str) -> Text:
+    """A highlight fragment with its «marked» words in bold, the page text taken literally."""
+    text = Text()
+    for number, piece in enumerate(re.split(r"[«»]", " ".join(fragment.split()))):
+        text.append(piece, style="bold" if number % 2 else "")
+    return text
+
+
+def _print_hit(hit: Hit) -> None:
+    """One hit as text; every piece of page text goes in as plain text, never as markup."""
+    facts = [hit.kind, hit.source]
+    if hit.kind == "teaser":
+        facts.append(f"last shown {_when(hit.last_seen)}")
+        pages = hit.placement_count
+        facts.append(f"on {pages} page{'s' if pages != 1 else ''}")
+    else:
+        facts.append(_when(hit.date))
+        facts += [value for value in (hit.section, hit.agency, hit.language) if value]
+    if hit.gone_at:
+        facts.append(f"gone since {_when(hit.gone_at)}")
+    facts.append(f"score {hit.score:.2f}")
+    line = Text(" ".join(hit.title.split()) or "(untitled)", style="bold")
+    line.append("  " + " · ".join(facts), style="dim")
+    console.print(line)
+    console.print(Text(f"  {hit.url}", style="cyan"))
+    if hit.kind == "teaser":
+        for placement in hit.placements[:3]:
+            where = placement.get("seen_on") or "?"
+            block = placement.get("block")
+            detail = f" ({block}, #{placement.get('position')})" if block else ""
+            console.print(Text(f"  shown on {where}{detail}", style="dim"))
+        if hit.placement_count > 3:
+            console.print(Text(f"  and {hit.placement_count - 3} more page(s)", style="dim"))
+    for fragment in hit.highlights[:2]:
+        console.print(Text("  … ") + _marked(fragment) + Text(" …"))
 
 
 @cli.command()

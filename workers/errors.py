@@ -3,6 +3,7 @@
 ```
 IngestError(message, url)
 ├── ConfigError                      a source or setting is invalid
+├── QueryError                       a search query or option that cannot be run as given
 ├── FetchError
 │   ├── FetchTimeout*                connect/read timeout, or the whole fetch ran too long
 │   ├── UpstreamUnavailable*         5xx, 429, connection refused or reset; may carry retry_after
@@ -54,6 +55,10 @@ class Retryable(IngestError):
 
 class ConfigError(IngestError):
     """A source definition or setting is invalid."""
+
+
+class QueryError(IngestError):
+    """A search query or search option that cannot be run as given (the user can fix it)."""
 
 
 class FetchError(IngestError):
