@@ -62,7 +62,8 @@ def _celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-app = Celery("workers")
+# Task modules are named here, not imported: tasks.py imports this module, never the reverse.
+app = Celery("workers", include=["workers.tasks"])
 app.config_from_object(_celery_config(get_settings()))
 
 
@@ -210,7 +211,3 @@ def _reset_after_fork(**_: Any) -> None:
     """A forked pool process must not reuse its parent's sockets."""
     global _resources  # noqa: PLW0603 -- see resources()
     _resources = None
-
-
-# Register the tasks with the app (imported last: tasks.py imports `app` from here).
-import workers.tasks  # noqa: E402, F401

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
@@ -65,7 +67,33 @@ class Busy:
     wait: float
     reserved: bool
 
+    def come_back_in(self, source: Source) -> float:
+        """Seconds until the task should try again.
 
+        A reserved slot is exact; an unreserved one gets up to one delay of jitter so the
+        tasks waiting on a busy host do not all come back at the same instant.
+        """
+        if self.reserved:
+            return self.wait
+        return self.wait + random.uniform(0, max(source.delay, 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """What the fetch of one URL left for the parse stage to confirm once parsed.
+
+    Travels inside the parse task's message as plain keyword arguments.
+    """
+
+    requested_url: str
+    source: str
+    page_key: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+# Per-URL fetch state outlives many recrawl intervals so conditional GETs keep working.
+URL_STATE_TTL = 90 * 24 * 3600
 # A reserved slot this close is waited for in the worker thread; a later one is a reschedule.
 MAX_INLINE_WAIT = 1.5
 # Slots are reserved at most this far ahead; beyond it a task comes back later unreserved.
@@ -182,6 +210,39 @@ class Crawler:
 def server_of(url: str) -> str:
     """Politeness is per server: host and port (two ports are two servers)."""
     return urlsplit(url).netloc.lower()
+
+
+def links_to_follow(
+    links: Iterable[str], same_depth_links: Iterable[str], depth: int, source: Source
+) -> list[tuple[str, int]]:
+    """The (url, depth) pairs a parsed page sends to the frontier, each URL once.
+
+    Ordinary links cost one level and stop at the source's max_depth; same-depth links
+    (child sitemaps of a sitemap index) cost none. Links outside the source or to files
+    are dropped.
+    """
+    hops = [(link, depth + 1) for link in links] if depth < source.max_depth else []
+    hops += [(link, depth) for link in same_depth_links]
+    seen: set[str] = set()
+    chosen = []
+    for link, link_depth in hops:
+        if link in seen or not followable(link, source):
+            continue
+        seen.add(link)
+        chosen.append((link, link_depth))
+    return chosen
+
+
+def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
+    """Remember a fetch only once its page was parsed: a failed parse is retried next visit."""
+    frontier.record_fetch(
+        record.requested_url,
+        source=record.source,
+        etag=record.etag,
+        last_modified=record.last_modified,
+        content_key=record.page_key,
+        ttl=URL_STATE_TTL,
+    )
 
 
 def followable(url: str, source: Source) -> bool:

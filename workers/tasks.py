@@ -10,8 +10,8 @@ from typing import Any, NoReturn
 import structlog
 from celery import Task
 
-from workers.app import app, resources
-from workers.crawl import Busy, Outcome, followable
+from workers.app import Resources, app, resources
+from workers.crawl import Busy, FetchRecord, Outcome, links_to_follow, record_parsed
 from workers.errors import ExtractionError, IngestError, Retryable
 from workers.index import Action
 from workers.parse import FeedError, parse_stored_page
@@ -19,9 +19,6 @@ from workers.runs import child_task_id, new_run_id
 from workers.settings import get_settings
 
 log = structlog.get_logger(__name__)
-
-# Per-URL fetch state outlives many recrawl intervals so conditional GETs keep working.
-URL_STATE_TTL = 90 * 24 * 3600
 
 
 class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type information
@@ -38,6 +35,12 @@ class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
     retry_backoff = get_settings().retry_backoff
     retry_backoff_max = get_settings().retry_backoff_max
     retry_jitter = True
+
+    @property
+    def res(self) -> Resources:
+        """This process's clients and stage objects (Redis, Elasticsearch, settings,
+        sources, the crawler), built on first use after the worker forked."""
+        return resources()
 
     def backoff(self, attempt: int, hint: float | None = None) -> float:
         """Seconds before retry number `attempt + 1`: exponential, capped, jittered."""
@@ -79,13 +82,13 @@ class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
     def on_success(self, retval: Any, task_id: str, args: Any, kwargs: dict[str, Any]) -> None:
         run_id = kwargs.get("run_id")
         if run_id:
-            resources().runs.close_task(run_id, task_id)
+            self.res.runs.close_task(run_id, task_id)
 
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: dict[str, Any], einfo: Any
     ) -> None:
         """The task failed for good: keep it as a dead letter, count it, close it."""
-        runs = resources().runs
+        runs = self.res.runs
         log.error(
             "task_dead_lettered",
             error=str(exc),
@@ -155,7 +158,7 @@ def _send_hop(task: Task, run_id: str | None, stage: str, key: str, **kwargs: An
 @app.task(base=IngestTask, bind=True, name="crawl.discover")
 def discover(self: IngestTask, *, source: str, run_id: str | None = None, attempt: int = 0) -> str:
     """Start a crawl run of one source: send every seed (start page, feed, sitemap)."""
-    res = resources()
+    res = self.res
     _bind(source=source)
     try:
         src = res.sources.get(source)
@@ -187,7 +190,7 @@ def fetch(
     attempt: int = 0,
 ) -> None:
     """Fetch one URL politely and store the body; a changed page goes on to parse."""
-    res = resources()
+    res = self.res
     _bind(url=url, source=source, run_id=run_id, depth=depth)
     try:
         src = res.sources.get(source)
@@ -198,8 +201,7 @@ def fetch(
         _drop(run_id, url, exc)
         return
     if isinstance(result, Busy):
-        jitter = 0.0 if result.reserved else random.uniform(0, max(src.delay, 1.0))
-        self.come_back(result.wait + jitter, slot_reserved=result.reserved)
+        self.come_back(result.come_back_in(src), slot_reserved=result.reserved)
     if result.outcome is not Outcome.FETCHED:
         log.info("page_skipped", outcome=result.outcome.value)
         if run_id and result.outcome is Outcome.UNCHANGED:
@@ -242,7 +244,7 @@ def parse_page(
 
     A re-parse (follow_links=False) only refreshes the page's documents.
     """
-    res = resources()
+    res = self.res
     _bind(url=url, source=source, run_id=run_id, depth=depth)
     try:
         page = res.store.get(page_key)
@@ -274,25 +276,14 @@ def parse_page(
     if not follow_links:
         return
     src = res.sources.get(source)
-    deeper = result.links if depth < src.max_depth else []
-    hops = [(link, depth + 1) for link in deeper]
-    hops += [(link, depth) for link in result.same_depth_links]
     followed = sum(
         send_fetch(run_id, self.request.id, link, source, link_depth, src.max_pages)
-        for link, link_depth in hops
-        if followable(link, src)
+        for link, link_depth in links_to_follow(result.links, result.same_depth_links, depth, src)
     )
     if followed:
         log.info("links_queued", count=followed)
-    # Remember the content only now: a page that failed to parse is parsed again next time.
-    res.frontier.record_fetch(
-        requested_url or url,
-        source=source,
-        etag=etag,
-        last_modified=last_modified,
-        content_key=page_key,
-        ttl=URL_STATE_TTL,
-    )
+    record = FetchRecord(requested_url or url, source, page_key, etag, last_modified)
+    record_parsed(res.frontier, record)
 
 
 @app.task(base=IngestTask, bind=True, name="index.bulk")
@@ -305,7 +296,7 @@ def index_documents(
     attempt: int = 0,
 ) -> None:
     """Write a page's documents to Elasticsearch in one bulk request."""
-    res = resources()
+    res = self.res
     _bind(url=page_url, run_id=run_id)
     try:
         outcome = res.index.bulk([Action.from_json(action) for action in actions])
