@@ -11,16 +11,17 @@ import redis
 from celery import Celery, signals
 from kombu import Queue
 
+from workers.clients import search_index
 from workers.crawl import Crawler
 from workers.errors import ConfigError
 from workers.extract import SiteRules, load_site_rules
 from workers.fetch import Fetcher, FetchLimits
 from workers.frontier import Frontier
-from workers.index import SearchIndex, make_client
+from workers.index import SearchIndex
 from workers.logconfig import bind_task_context, configure_logging
 from workers.models import Source
 from workers.runs import Runs
-from workers.settings import CONFIG_DIR, Settings, get_settings
+from workers.settings import Settings, get_settings
 from workers.sources import load_sources
 from workers.store import PageStore
 
@@ -161,13 +162,6 @@ def build_resources(settings: Settings) -> Resources:
     )
     store = PageStore(client, settings.page_ttl)
     frontier = Frontier(client)
-    es = make_client(
-        settings.elasticsearch_url,
-        api_key=_secret(settings.elasticsearch_api_key),
-        username=settings.elasticsearch_username,
-        password=_secret(settings.elasticsearch_password),
-        timeout=settings.elasticsearch_timeout,
-    )
     fetcher = Fetcher(
         settings.user_agent,
         FetchLimits(
@@ -185,15 +179,11 @@ def build_resources(settings: Settings) -> Resources:
         store=store,
         frontier=frontier,
         runs=Runs(client),
-        index=SearchIndex(es, settings.index_prefix, CONFIG_DIR / "elasticsearch"),
+        index=search_index(settings),
         crawler=Crawler(fetcher, frontier, store, settings.user_agent),
         sources=SourceCatalog(settings.sources_path),
         rules=rules,
     )
-
-
-def _secret(value: Any) -> str | None:
-    return value.get_secret_value() if value is not None else None
 
 
 def resources() -> Resources:

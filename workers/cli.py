@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,6 +18,7 @@ from rich.text import Text
 from workers.errors import IngestError, QueryError
 
 if TYPE_CHECKING:
+    from workers.index import SearchIndex
     from workers.search import Hit
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -96,22 +97,111 @@ def reparse(
 
 @cli.command()
 def reindex(
-    kind: Annotated[str, typer.Option(help="articles, teasers or all.")] = "all",
+    kind: Annotated[
+        str, typer.Option(help="articles, teasers or all.", case_sensitive=False)
+    ] = "all",
     keep_old: Annotated[bool, typer.Option(help="Keep the previous index version.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    max_docs_per_second: Annotated[
+        float | None, typer.Option(help="Throttle the copy (documents per second).")
+    ] = None,
 ) -> None:
-    """Rebuild indices from the current templates behind the aliases, with no downtime."""
-    from workers.app import resources  # noqa: PLC0415
-    from workers.index import DOC_KINDS  # noqa: PLC0415
+    """Rebuild indices from the current templates behind the aliases, with no downtime.
 
+    Resumable: a run that was interrupted is finished by the next one.
+    """
+    from workers.index import DOC_KINDS  # noqa: PLC0415
+    from workers.reindex import Reindexer  # noqa: PLC0415
+    from workers.settings import get_settings  # noqa: PLC0415
+
+    kind = kind.lower()
     kinds = DOC_KINDS if kind == "all" else tuple(k for k in DOC_KINDS if k == kind)
     if not kinds:
         raise _fail(f"unknown kind {kind!r}: use articles, teasers or all", code=2)
-    index = resources().index
-    try:
-        reports = [index.reindex(k, keep_old=keep_old) for k in kinds]
-    except IngestError as exc:
-        raise _fail(str(exc)) from exc
-    typer.echo(json.dumps(reports))
+    index = _search_index()
+    reports = []
+    with _copy_progress(enabled=errors.is_terminal) as progress:
+        for k in kinds:
+            task = progress.add_task(f"reindex {k}", total=None)
+            reindexer = Reindexer(
+                index,
+                max_docs_per_second=max_docs_per_second,
+                hook=_failpoint_hook(get_settings().failpoint),
+                progress=_progress_updater(progress, task),
+            )
+            try:
+                reports.append(reindexer.run(k, keep_old=keep_old))
+            except KeyboardInterrupt:
+                progress.stop()
+                errors.print("interrupted: run `ingest reindex` again to finish this rebuild")
+                raise typer.Exit(130) from None
+            except IngestError as exc:
+                raise _fail(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps(reports))
+        return
+    for report in reports:
+        resumed = " (finished an interrupted run)" if report["resumed"] else ""
+        typer.echo(
+            f"{report['kind']}: {', '.join(report['from']) or '-'} -> {report['to']} "
+            f"({report['method']}), {report['target_count']} documents, "
+            f"{report['copied']} copied, {report['newer_in_target']} newer kept, "
+            f"{report['seconds']} s{resumed}"
+        )
+
+
+def _search_index() -> SearchIndex:
+    """The index store alone, without the Celery app (its import is slow on a busy host)."""
+    from workers.clients import search_index  # noqa: PLC0415
+    from workers.settings import get_settings  # noqa: PLC0415
+
+    return search_index(get_settings())
+
+
+def _copy_progress(*, enabled: bool) -> Any:
+    """A progress bar on stderr when it is a terminal, else a silent stand-in."""
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        disable=not enabled,
+    )
+
+
+def _progress_updater(progress: Any, task: Any) -> Callable[[int, int], None]:
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return update
+
+
+def _failpoint_hook(spec: str | None) -> Any:
+    """Test-only fault injection: send this process a signal at a reindex step."""
+    import os  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+
+    from workers.reindex import parse_failpoint  # noqa: PLC0415
+
+    point = parse_failpoint(spec)
+    if point is None:
+        return None
+    step, count, signal_name = point
+
+    def hook(at: str, copied: int) -> None:
+        if at == step and copied >= count:
+            os.kill(os.getpid(), getattr(signal, signal_name))
+
+    return hook
 
 
 class KindChoice(StrEnum):

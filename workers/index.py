@@ -18,7 +18,6 @@ from typing import Any, Literal
 
 import elasticsearch
 from elasticsearch import Elasticsearch
-from elasticsearch.helpers import scan, streaming_bulk
 
 from workers.errors import IndexingError, SearchUnavailable
 from workers.models import Article, Teaser
@@ -38,6 +37,9 @@ class Action:
     doc: dict[str, Any]
     # For teasers: fields written only the first time the document is created.
     on_create: dict[str, Any] = field(default_factory=dict)
+    # For articles: the fetch time in milliseconds, an external version, so an older fetch
+    # indexed late never overwrites a newer one (a re-parse of the same fetch may).
+    version: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,11 +47,18 @@ class Action:
             "doc_id": self.doc_id,
             "doc": self.doc,
             "on_create": self.on_create,
+            "version": self.version,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Action:
-        return cls(data["kind"], data["doc_id"], dict(data["doc"]), dict(data.get("on_create", {})))
+        return cls(
+            data["kind"],
+            data["doc_id"],
+            dict(data["doc"]),
+            dict(data.get("on_create", {})),
+            data.get("version"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +73,25 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def article_action(article: Article, source: str, content_key: str | None) -> Action:
-    """The index operation for an article: its id is the hash of its canonical URL."""
+def article_action(
+    article: Article, source: str, content_key: str | None, fetched_at: float | None = None
+) -> Action:
+    """The index operation for an article: its id is the hash of its canonical URL.
+
+    `fetched_at` (epoch seconds) is when the page was fetched, not when it was parsed: a
+    re-parse keeps it, and it is the document's external version.
+    """
+    fetched = time.time() if fetched_at is None else fetched_at
     doc = article.to_dict()
     doc.update(
         kind="article",
         source=source,
         host=host_of(article.canonical_url),
-        fetched_at=now_iso(),
+        fetched_at=datetime.fromtimestamp(fetched, UTC).isoformat(),
         indexed_at=now_iso(),
         content_hash=content_key,
     )
-    return Action("articles", url_id(article.canonical_url), doc)
+    return Action("articles", url_id(article.canonical_url), doc, version=int(fetched * 1000))
 
 
 def teaser_action(teaser: Teaser, source: str) -> Action:
@@ -234,7 +250,10 @@ class SearchIndex:
                 operations.append({"update": {"_index": target, "_id": action.doc_id}})
                 operations.append({"doc": action.doc, "upsert": {**action.doc, **action.on_create}})
             else:
-                operations.append({"index": {"_index": target, "_id": action.doc_id}})
+                meta: dict[str, Any] = {"_index": target, "_id": action.doc_id}
+                if action.version is not None:
+                    meta.update(version=action.version, version_type="external_gte")
+                operations.append({"index": meta})
                 operations.append(action.doc)
         with es_errors("bulk indexing"):
             response = self.client.bulk(operations=operations, refresh=refresh)
@@ -244,7 +263,8 @@ class SearchIndex:
         for action, item in zip(actions, response["items"], strict=True):
             result = next(iter(item.values()))
             status = int(result.get("status", 500))
-            if status < 300:
+            if status < 300 or (status == 409 and action.version is not None):
+                # 409 on a versioned write: a newer fetch of this document is already there.
                 written.append((action.kind, action.doc_id))
             elif status in RETRY_STATUSES:
                 retry_later.append(action.doc_id)
@@ -299,69 +319,8 @@ class SearchIndex:
         match = re.fullmatch(rf"{re.escape(self.prefix)}-{kind}-v(\d+)", name)
         return int(match.group(1)) if match else None
 
-    def reindex(self, kind: DocKind, *, keep_old: bool = False, batch: int = 500) -> dict[str, Any]:
-        """Rebuild one kind's index from the current template, without stopping anything.
+    def reindex(self, kind: DocKind, *, keep_old: bool = False) -> dict[str, Any]:
+        """Rebuild one kind's index from the current template (see workers.reindex)."""
+        from workers.reindex import Reindexer  # noqa: PLC0415 -- reindex builds on this module
 
-        1. create the next version from the (possibly changed) template;
-        2. point the write alias at it: from now on every write lands in the new index;
-        3. copy the old index into it with op_type=create, so a document written since
-           step 2 (newer) is never overwritten by its older copy;
-        4. point the read alias at it, in one atomic alias update;
-        5. delete the old index (unless keep_old).
-        Searches keep answering throughout; between steps 2 and 4 they see the old index.
-        """
-        self.ensure()
-        old = self.write_version(kind)
-        if old is None:
-            raise IndexingError(f"no {kind} index to rebuild under prefix {self.prefix!r}")
-        new = max(self.versions(kind)) + 1
-        old_index, new_index = self.versioned(kind, old), self.versioned(kind, new)
-        read, write = self.alias(kind), self.write_alias(kind)
-        started = time.monotonic()
-        with es_errors("reindexing"):
-            self.client.indices.create(index=new_index)
-            self.client.indices.update_aliases(
-                actions=[
-                    {"add": {"index": old_index, "alias": write, "is_write_index": False}},
-                    {"add": {"index": new_index, "alias": write, "is_write_index": True}},
-                ]
-            )
-            copied, skipped = self._copy(old_index, new_index, batch)
-            self.client.indices.refresh(index=new_index)
-            self.client.indices.update_aliases(
-                actions=[
-                    {"remove": {"index": old_index, "alias": read}},
-                    {"remove": {"index": old_index, "alias": write}},
-                    {"add": {"index": new_index, "alias": read}},
-                ]
-            )
-            if not keep_old:
-                self.client.indices.delete(index=old_index)
-        return {
-            "kind": kind,
-            "from": old_index,
-            "to": new_index,
-            "copied": copied,
-            "newer_in_target": skipped,
-            "old_deleted": not keep_old,
-            "seconds": round(time.monotonic() - started, 3),
-        }
-
-    def _copy(self, source: str, target: str, batch: int) -> tuple[int, int]:
-        """Copy every document; returns (created, already present and newer)."""
-        hits = scan(self.client, index=source, query={"query": {"match_all": {}}}, size=batch)
-        actions = (
-            {"_op_type": "create", "_index": target, "_id": hit["_id"], "_source": hit["_source"]}
-            for hit in hits
-        )
-        created = conflicts = 0
-        for ok, item in streaming_bulk(
-            self.client, actions, chunk_size=batch, raise_on_error=False, max_retries=3
-        ):
-            if ok:
-                created += 1
-            elif item.get("create", {}).get("status") == 409:
-                conflicts += 1
-            else:
-                raise IndexingError(f"reindex copy refused a document: {item}")
-        return created, conflicts
+        return Reindexer(self).run(kind, keep_old=keep_old)

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     visibility_timeout: int = Field(1800, validation_alias=_env("INGEST_VISIBILITY_TIMEOUT"))
     log_format: str = Field("auto", validation_alias=_env("INGEST_LOG_FORMAT"))
     log_level: str = Field("INFO", validation_alias=_env("INGEST_LOG_LEVEL"))
+    # Fault injection for tests only, e.g. "reindex:copy@500:SIGKILL" (see workers.reindex).
+    failpoint: str | None = Field(None, validation_alias=_env("INGEST_FAILPOINT"))
 
 
 @lru_cache(maxsize=1)

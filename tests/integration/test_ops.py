@@ -63,7 +63,7 @@ def test_reindex_moves_aliases_while_search_keeps_answering(
     reader = threading.Thread(target=search_loop)
     reader.start()
     try:
-        reports = json.loads(stack.ingest("reindex", "--kind", "articles").stdout)
+        reports = json.loads(stack.ingest("reindex", "--kind", "articles", "--json").stdout)
     finally:
         stop.set()
         reader.join()
