@@ -21,29 +21,17 @@ from typing import Any
 import pytest
 import yaml
 from elasticsearch import Elasticsearch
-from typer.testing import CliRunner
 
-import workers.app as app_module
-from workers.cli import cli
 from workers.index import Action, SearchIndex, article_action, teaser_action
 from workers.models import Article, Teaser
-from workers.settings import get_settings
 
 from .conftest import BIN, REPO, _require
+from .inprocess import Result, invoke
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(UTC)
 MARKUP_TITLE = "Mayor says [/bold] [link=http://evil.example]click[/link] :smile: [red]now"
-
-
-@dataclass
-class Result:
-    """What a CLI invocation printed and how it exited."""
-
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 @dataclass
@@ -61,14 +49,7 @@ class Corpus:
     base: str
 
     def run(self, *args: str) -> Result:
-        _reset_settings()
-        try:
-            outcome = CliRunner().invoke(cli, ["search", *args], env=self.env)
-        finally:
-            _reset_settings()
-        if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
-            raise outcome.exception
-        return Result(outcome.exit_code, outcome.stdout, outcome.stderr)
+        return invoke(["search", *args], self.env)
 
     def run_process(self, *args: str, env: dict[str, str] | None = None) -> Result:
         done = subprocess.run(
@@ -89,12 +70,6 @@ class Corpus:
 
     def titles(self, *args: str) -> list[str]:
         return [hit["title"] for hit in self.hits(*args)]
-
-
-def _reset_settings() -> None:
-    """Forget the settings and clients built from the previous environment."""
-    get_settings.cache_clear()
-    app_module._resources = None
 
 
 def _article(base: str, slug: str, title: str, body: str, **fields: Any) -> Article:
