@@ -26,6 +26,10 @@ deadletter_cli = typer.Typer(
     no_args_is_help=True, help="List and replay tasks that failed for good."
 )
 cli.add_typer(deadletter_cli, name="deadletter")
+kibana_cli = typer.Typer(
+    no_args_is_help=True, help="Kibana saved objects shipped in config/kibana."
+)
+cli.add_typer(kibana_cli, name="kibana")
 # Page text (titles, highlights, error messages quoting pages) is printed as it is: no rich
 # markup, emoji codes or auto-highlighting is read from it. Style with Text(..., style=...).
 # Long lines are not wrapped (soft_wrap): a URL or title stays one piece for grep and pipes.
@@ -479,6 +483,48 @@ def deadletter_replay(
         app.send_task(entry["task"], kwargs=kwargs)
         replayed += 1
     typer.echo(json.dumps({"replayed": replayed}))
+
+
+@kibana_cli.command("import")
+def kibana_import(
+    url: Annotated[
+        str | None, typer.Option(help="Kibana's URL (default: KIBANA_URL).", show_default=False)
+    ] = None,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for Kibana to come up first.", min=0)
+    ] = 0,
+) -> None:
+    """Load the data views, saved searches and dashboard into Kibana (overwriting)."""
+    from workers.kibana import for_prefix, import_objects, load_objects  # noqa: PLC0415
+    from workers.settings import CONFIG_DIR, get_settings  # noqa: PLC0415
+
+    settings = get_settings()
+    target = url or settings.kibana_url
+    try:
+        objects = for_prefix(load_objects(CONFIG_DIR / "kibana"), settings.index_prefix)
+        summary = import_objects(
+            target,
+            objects,
+            api_key=_secret_value(settings.kibana_api_key),
+            username=settings.kibana_username,
+            password=_secret_value(settings.kibana_password),
+            wait=wait,
+        )
+    except IngestError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(
+        json.dumps(
+            {
+                "imported": summary.get("successCount", 0),
+                "objects": len(objects),
+                "index_prefix": settings.index_prefix,
+            }
+        )
+    )
+
+
+def _secret_value(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 def main() -> None:

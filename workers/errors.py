@@ -4,6 +4,7 @@
 IngestError(message, url)
 ├── ConfigError                      a source or setting is invalid
 ├── QueryError                       a search query or option that cannot be run as given
+├── KibanaError                      Kibana could not be reached or refused saved objects
 ├── FetchError
 │   ├── FetchTimeout*                connect/read timeout, or the whole fetch ran too long
 │   ├── UpstreamUnavailable*         5xx, 429, connection refused or reset; may carry retry_after
@@ -59,6 +60,10 @@ class ConfigError(IngestError):
 
 class QueryError(IngestError):
     """A search query or search option that cannot be run as given (the user can fix it)."""
+
+
+class KibanaError(IngestError):
+    """Kibana could not be reached, or refused some of the saved objects we sent it."""
 
 
 class FetchError(IngestError):

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     )
     elasticsearch_timeout: float = Field(30.0, validation_alias=_env("ELASTICSEARCH_TIMEOUT"))
     redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=_env("REDIS_URL"))
+    kibana_url: str = Field("http://127.0.0.1:5601", validation_alias=_env("KIBANA_URL"))
+    kibana_api_key: SecretStr | None = Field(None, validation_alias=_env("KIBANA_API_KEY"))
+    kibana_username: str | None = Field(None, validation_alias=_env("KIBANA_USERNAME"))
+    kibana_password: SecretStr | None = Field(None, validation_alias=_env("KIBANA_PASSWORD"))
     sources_path: Path = Field(CONFIG_DIR / "sources.yaml", validation_alias=_env("INGEST_SOURCES"))
     site_rules_path: Path = Field(
         CONFIG_DIR / "site_rules.yaml", validation_alias=_env("INGEST_SITE_RULES")

@@ -91,3 +91,15 @@ def test_dockerfile_copies_what_exists() -> None:
             *sources, _dest = line.split()[1:]
             for source in sources:
                 assert (REPO / source).exists(), source
+
+
+def test_kibana_objects_are_imported_once_kibana_is_healthy(compose: dict[str, Any]) -> None:
+    """kibana-import runs `ingest kibana import` once the kibana service is healthy."""
+    kibana = compose["services"]["kibana"]
+    assert "/api/status" in _command({"command": kibana["healthcheck"]["test"]})
+    job = compose["services"]["kibana-import"]
+    assert "workers.cli kibana import" in _command(job)
+    assert job["depends_on"] == {"kibana": {"condition": "service_healthy"}}
+    assert job["environment"]["KIBANA_URL"] == "http://kibana:5601"
+    assert job["restart"] == "no"
+    assert any(volume.startswith("./config:") for volume in job["volumes"])
