@@ -30,16 +30,49 @@ kibana_cli = typer.Typer(
     no_args_is_help=True, help="Kibana saved objects shipped in config/kibana."
 )
 cli.add_typer(kibana_cli, name="kibana")
-# Page text (titles, highlights, error messages quoting pages) is printed as it is: no rich
-# markup, emoji codes or auto-highlighting is read from it. Style with Text(..., style=...).
-# Long lines are not wrapped (soft_wrap): a URL or title stays one piece for grep and pipes.
-console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
-errors = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+# Characters a terminal acts on rather than shows: C0/C1 controls (ESC starts colour,
+# cursor and title sequences) and the bidirectional overrides that reorder what is shown.
+_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Page text made safe for a terminal: every control character shown as an escape."""
+    return _UNSHOWN.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
+_SPACES = re.compile(r"\s+")
+
+
+class PlainConsole(Console):
+    """A console that prints strings literally: no rich markup, emoji codes or highlighting
+    is read from them, and control characters are shown as escapes (see `visible`). Styles
+    come only from Text(..., style=...) built with `plain`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # soft_wrap: a long URL or title stays one line for grep and pipes.
+        super().__init__(markup=False, emoji=False, highlight=False, soft_wrap=True, **kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(visible(text), **kwargs)
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Page text as a styled Text: whitespace runs folded to one space, controls escaped."""
+    return Text(visible(_SPACES.sub(" ", text)), style=style)
+
+
+console = PlainConsole()
+errors = PlainConsole(stderr=True)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
     """Print a one-line error (newlines in the message folded) and exit with `code`."""
-    errors.print(Text("error: ", style="red") + Text(" ".join(message.split())))
+    errors.print(Text("error: ", style="red") + plain(message))
     return typer.Exit(code)
 
 
@@ -318,10 +351,12 @@ def _when(value: str | None) -> str:
 
 
 def _marked(fragment: str) -> Text:
-    """A highlight fragment with its «marked» words in bold, the page text taken literally."""
+    """A highlight fragment with its marked words in bold, the page text taken literally."""
+    from workers.search import MARK_END, MARK_START  # noqa: PLC0415
+
     text = Text()
-    for number, piece in enumerate(re.split(r"[«»]", " ".join(fragment.split()))):
-        text.append(piece, style="bold" if number % 2 else "")
+    for number, piece in enumerate(re.split(f"[{MARK_START}{MARK_END}]", fragment)):
+        text.append_text(plain(piece, style="bold" if number % 2 else ""))
     return text
 
 
@@ -338,16 +373,16 @@ def _print_hit(hit: Hit) -> None:
     if hit.gone_at:
         facts.append(f"gone since {_when(hit.gone_at)}")
     facts.append(f"score {hit.score:.2f}")
-    line = Text(" ".join(hit.title.split()) or "(untitled)", style="bold")
-    line.append("  " + " · ".join(facts), style="dim")
+    line = plain(hit.title.strip() or "(untitled)", style="bold")
+    line.append_text(Text("  ") + plain(" · ".join(facts), style="dim"))
     console.print(line)
-    console.print(Text(f"  {hit.url}", style="cyan"))
+    console.print(Text("  ") + plain(hit.url, style="cyan"))
     if hit.kind == "teaser":
         for placement in hit.placements[:3]:
             where = placement.get("seen_on") or "?"
             block = placement.get("block")
             detail = f" ({block}, #{placement.get('position')})" if block else ""
-            console.print(Text(f"  shown on {where}{detail}", style="dim"))
+            console.print(Text("  ") + plain(f"shown on {where}{detail}", style="dim"))
         if hit.placement_count > 3:
             console.print(Text(f"  and {hit.placement_count - 3} more page(s)", style="dim"))
     for fragment in hit.highlights[:2]:

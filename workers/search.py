@@ -58,7 +58,15 @@ FILTER_FIELDS: dict[str, dict[DocKind, str]] = {
 }
 # How many placements (page, block, position) a collapsed teaser hit lists at most.
 MAX_PLACEMENTS = 10
-HIGHLIGHT = {"pre_tags": ["«"], "post_tags": ["»"], "fragment_size": 160, "number_of_fragments": 2}
+# Highlighted words are wrapped in two private-use characters, which page text does not
+# contain, so they can be told from a « or » the page itself prints; `--json` shows «».
+MARK_START, MARK_END = "\ue000", "\ue001"
+HIGHLIGHT = {
+    "pre_tags": [MARK_START],
+    "post_tags": [MARK_END],
+    "fragment_size": 160,
+    "number_of_fragments": 2,
+}
 SOURCE_FIELDS = [
     "kind",
     "url",
@@ -142,6 +150,7 @@ class Hit:
     source: str
     score: float
     published_at: str | None
+    # Fragments with the matched words between MARK_START and MARK_END.
     highlights: list[str]
     # The date `--sort newest` orders by: publication for an article (None when undated),
     # the last sighting for a teaser.
@@ -177,7 +186,10 @@ class Hit:
             "last_seen": self.last_seen,
             "placement_count": self.placement_count,
             "placements": self.placements,
-            "highlights": self.highlights,
+            "highlights": [
+                fragment.replace(MARK_START, "«").replace(MARK_END, "»")
+                for fragment in self.highlights
+            ],
         }
 
 
@@ -478,7 +490,7 @@ def _highlights(raw: Mapping[str, Any]) -> list[str]:
     fragments = []
     for frags in raw.get("highlight", {}).values():
         for fragment in frags:
-            plain = fragment.replace("«", "").replace("»", "")
+            plain = fragment.replace(MARK_START, "").replace(MARK_END, "")
             if plain not in seen:
                 seen.add(plain)
                 fragments.append(fragment)

@@ -203,8 +203,15 @@ def corpus(es: Elasticsearch, tmp_path_factory: pytest.TempPathFactory) -> Itera
             daily,
             "markup",
             MARKUP_TITLE,
-            "The mayor of the harbour town spoke: [bold]read [/bold] this [link=x] text.",
+            "The mayor of the harbour town spoke: [bold]read [/bold] this [link=x] «text».",
             published_at=NOW - timedelta(hours=2),
+        ),
+        article(
+            daily,
+            "escapes",
+            "Lighthouse \x1b[2J\x1b]0;owned\x07 keeper \u202eretires",
+            "The lighthouse keeper retires \x1b[31mafter forty years.",
+            published_at=NOW - timedelta(days=1),
         ),
         teaser("Ferry timetable changes", "ferry", "home", 1, NOW - timedelta(minutes=1)),
         teaser("Ferry timetable changes", "ferry", "section/local", 4, NOW - timedelta(minutes=2)),
@@ -392,10 +399,22 @@ def test_page_text_with_markup_is_printed_literally(corpus: Corpus) -> None:
     result = corpus.run_process("mayor")
     assert result.returncode == 0, result.stderr
     assert MARKUP_TITLE in result.stdout
-    assert "[bold]read [/bold] this [link=x] text" in result.stdout
+    assert "[bold]read [/bold] this [link=x] «text»." in result.stdout
     error = corpus.run_process("mayor", "--source", "[/red][link=x]bad")
     assert error.returncode == 2
     assert "unknown source '[/red][link=x]bad'" in error.stderr
+
+
+def test_terminal_control_characters_in_page_text_are_shown_escaped(corpus: Corpus) -> None:
+    """Escape sequences and bidi overrides in a title or body never reach the terminal raw."""
+    result = corpus.run_process("lighthouse")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "Lighthouse \\x1b[2J\\x1b]0;owned\\x07 keeper \\u202eretires" in result.stdout
+    assert "The «lighthouse» keeper" not in result.stdout  # markers became bold, not text
+    assert "The lighthouse keeper retires \\x1b[31mafter forty years." in result.stdout
+    (hit,) = corpus.hits("lighthouse")
+    assert hit["title"] == "Lighthouse \x1b[2J\x1b]0;owned\x07 keeper \u202eretires"
 
 
 def test_text_subfields_of_the_live_mapping_are_searched(
