@@ -338,7 +338,7 @@ def test_json_hits_carry_their_id(corpus: Corpus) -> None:
 def test_empty_query_is_a_one_line_error(corpus: Corpus) -> None:
     """An empty (or operator-only) query exits 2 with one line naming the problem."""
     for query in ("", "   ", '" "'):
-        result = corpus.run_process(query) if query == "" else corpus.run(query)
+        result = corpus.run(query)
         assert result.returncode == 2
         assert result.stderr.strip().splitlines() == [
             "error: empty query: give at least one word to search for"
@@ -400,14 +400,14 @@ def test_page_text_with_markup_is_printed_literally(corpus: Corpus) -> None:
     assert result.returncode == 0, result.stderr
     assert MARKUP_TITLE in result.stdout
     assert "[bold]read [/bold] this [link=x] «text»." in result.stdout
-    error = corpus.run_process("mayor", "--source", "[/red][link=x]bad")
+    error = corpus.run("mayor", "--source", "[/red][link=x]bad")
     assert error.returncode == 2
     assert "unknown source '[/red][link=x]bad'" in error.stderr
 
 
 def test_terminal_control_characters_in_page_text_are_shown_escaped(corpus: Corpus) -> None:
     """Escape sequences and bidi overrides in a title or body never reach the terminal raw."""
-    result = corpus.run_process("lighthouse")
+    result = corpus.run("lighthouse")
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
     assert "Lighthouse \\x1b[2J\\x1b]0;owned\\x07 keeper \\u202eretires" in result.stdout
