@@ -10,7 +10,7 @@ RUN useradd --create-home --uid 10001 ingest
 COPY pyproject.toml README.md ./
 COPY workers ./workers
 COPY config ./config
-RUN pip install . flower
+RUN pip install . flower && mkdir -p /data/warc && chown ingest /data/warc
 
 USER ingest
 # Settings come from the environment (see config/.env.example); nothing secret is baked in.

@@ -11,6 +11,7 @@ import redis
 from celery import Celery, signals
 from kombu import Queue
 
+from workers.archive import WarcArchive
 from workers.clients import search_index
 from workers.crawl import Crawler
 from workers.errors import ConfigError
@@ -146,6 +147,8 @@ class Resources:
     crawler: Crawler
     sources: SourceCatalog
     rules: SiteRules | None
+    # The WARC archive (written by the crawl stage, read by parse), or None when it is off.
+    archive: WarcArchive | None
 
 
 _resources: Resources | None = None
@@ -173,6 +176,11 @@ def build_resources(settings: Settings) -> Resources:
         ),
     )
     rules = load_site_rules(settings.site_rules_path) if settings.site_rules_path.exists() else None
+    archive = (
+        WarcArchive(settings.warc_dir, settings.warc_max_bytes)
+        if settings.warc_dir is not None
+        else None
+    )
     return Resources(
         settings=settings,
         redis=client,
@@ -180,9 +188,10 @@ def build_resources(settings: Settings) -> Resources:
         frontier=frontier,
         runs=Runs(client),
         index=search_index(settings),
-        crawler=Crawler(fetcher, frontier, store, settings.user_agent),
+        crawler=Crawler(fetcher, frontier, store, settings.user_agent, archive),
         sources=SourceCatalog(settings.sources_path),
         rules=rules,
+        archive=archive,
     )
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import structlog
 
+from workers.archive import WarcArchive
 from workers.errors import (
     FetchError,
     HttpStatusError,
@@ -18,11 +19,11 @@ from workers.errors import (
     RobotsDisallowed,
     UpstreamUnavailable,
 )
-from workers.fetch import Fetcher, Validators
+from workers.fetch import ACCEPT_HEADER, Fetcher, FetchResult, Validators
 from workers.frontier import CachedRobots, Frontier
 from workers.models import Source
 from workers.robots import RobotsPolicy, parse_robots
-from workers.store import PageStore
+from workers.store import PageStore, content_key
 from workers.urls import in_domains
 
 log = structlog.get_logger(__name__)
@@ -58,6 +59,8 @@ class CrawlResult:
     page_key: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # Where the response lives in the WARC archive ("file#offset"), when archiving is on.
+    archive_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,7 @@ class FetchRecord:
     page_key: str
     etag: str | None = None
     last_modified: str | None = None
+    archive_ref: str | None = None
 
 
 # Per-URL fetch state outlives many recrawl intervals so conditional GETs keep working.
@@ -108,6 +112,7 @@ class Crawler:
     frontier: Frontier
     store: PageStore
     user_agent: str
+    archive: WarcArchive | None = None
 
     def robots(self, url: str, source: Source) -> RobotsPolicy:
         """The robots.txt policy of the URL's origin, from cache or fetched once."""
@@ -193,10 +198,13 @@ class Crawler:
         if result.not_modified:
             self.frontier.touch(url)
             return CrawlResult(Outcome.UNCHANGED, url, result.final_url)
-        page_key = self.store.put(result.final_url, result.content_type, result.body)
+        page_key = content_key(result.body)
         if page_key == state.content_key:
+            # Parsed before: nothing to store; the archive already holds these bytes.
             self.frontier.touch(url)
             return CrawlResult(Outcome.UNCHANGED, url, result.final_url, page_key)
+        archive_ref = self._archive(result, state.etag, state.last_modified)
+        self.store.put(result.final_url, result.content_type, result.body, page_key)
         return CrawlResult(
             Outcome.FETCHED,
             url,
@@ -204,7 +212,24 @@ class Crawler:
             page_key,
             etag=result.validators.etag,
             last_modified=result.validators.last_modified,
+            archive_ref=archive_ref,
         )
+
+    def _archive(
+        self, result: FetchResult, etag: str | None, last_modified: str | None
+    ) -> str | None:
+        """Write the response (and the request that got it) to the WARC archive."""
+        if self.archive is None:
+            return None
+        request = {"User-Agent": self.user_agent, "Accept": ACCEPT_HEADER}
+        if etag and not result.redirects:
+            request["If-None-Match"] = etag
+        if last_modified and not result.redirects:
+            request["If-Modified-Since"] = last_modified
+        ref = self.archive.write(
+            result.final_url, result.status, dict(result.headers), result.body, request
+        )
+        return str(ref)
 
 
 def server_of(url: str) -> str:
@@ -242,6 +267,7 @@ def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
         last_modified=record.last_modified,
         content_key=record.page_key,
         ttl=URL_STATE_TTL,
+        archive_ref=record.archive_ref,
     )
 
 

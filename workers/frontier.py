@@ -133,8 +133,9 @@ class Frontier:
         last_modified: str | None,
         content_key: str | None,
         ttl: int,
+        archive_ref: str | None = None,
     ) -> None:
-        """Remember a successful fetch (validators and content) for the next visit."""
+        """Remember a successful fetch (validators, content, archive place) for the next visit."""
         mapping: dict[Any, str | float] = {
             "url": url,
             "source": source,
@@ -144,6 +145,8 @@ class Frontier:
         }
         if content_key is not None:
             mapping["content_key"] = content_key
+        if archive_ref is not None:
+            mapping["archive"] = archive_ref
         key = f"url:{url_id(url)}"
         with redis_errors("recording a fetch"):
             pipe = self.client.pipeline(transaction=True)
@@ -151,17 +154,19 @@ class Frontier:
             pipe.expire(key, ttl)
             pipe.execute()
 
-    def parsed_pages(self, source: str | None = None) -> Iterator[tuple[str, str, str]]:
-        """(url, source, page key) of every URL whose last parsed body is known."""
+    def parsed_pages(self, source: str | None = None) -> Iterator[tuple[str, str, str, str | None]]:
+        """(url, source, page key, archive place or None) of every URL parsed before."""
         with redis_errors("listing parsed pages"):
             for key in self.client.scan_iter(match="url:*", count=1000):
-                url, owner, page_key = cast(
-                    list[bytes | None], self.client.hmget(key, "url", "source", "content_key")
+                url, owner, page_key, archive = cast(
+                    list[bytes | None],
+                    self.client.hmget(key, "url", "source", "content_key", "archive"),
                 )
                 if not (url and owner and page_key):
                     continue
                 if source is None or owner.decode() == source:
-                    yield url.decode(), owner.decode(), page_key.decode()
+                    ref = archive.decode() if archive else None
+                    yield url.decode(), owner.decode(), page_key.decode(), ref
 
     def touch(self, url: str) -> None:
         """Mark a URL as fetched now without changing its validators (a 304)."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workers.archive import ArchiveRef, WarcArchive
 from workers.errors import ExtractionError
 from workers.extract import PageExtraction, SiteRules, extract
 from workers.extract.encoding import decode_html
 from workers.extract.feeds import FeedError, parse_feed, sniff_feed
 from workers.extract.text import looks_binary
 from workers.index import Action, article_action, teaser_action
-from workers.store import StoredPage
+from workers.store import PageStore, StoredPage, content_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,34 @@ class ParseResult:
     # Links that do not cost depth: child sitemaps of a sitemap index.
     same_depth_links: list[str] = field(default_factory=list)
     reason: str | None = None
+
+
+def read_page(
+    store: PageStore,
+    archive: WarcArchive | None,
+    page_key: str,
+    archive_ref: str | None,
+    url: str,
+) -> StoredPage:
+    """The raw page: the hot copy in Redis, else the archived response it was fetched as.
+
+    Raises ExtractionError when neither has it (or the archived bytes are not the page
+    the key names), StorageError when Redis does not answer.
+    """
+    page = store.get(page_key)
+    if page is not None:
+        return page
+    if archive_ref is None or archive is None:
+        where = "no archive is configured" if archive is None else "it has no archive pointer"
+        raise ExtractionError(f"page body expired from the hot store and {where}", url)
+    try:
+        ref = ArchiveRef.parse(archive_ref)
+    except ValueError as exc:
+        raise ExtractionError(str(exc), url) from exc
+    archived = archive.read(ref, url)
+    if content_key(archived.body) != page_key:
+        raise ExtractionError(f"archived body at {ref} does not match {page_key}", url)
+    return StoredPage(page_key, archived.url, archived.content_type, archived.body)
 
 
 def parse_stored_page(page: StoredPage, source: str, rules: SiteRules | None = None) -> ParseResult:
@@ -63,4 +92,4 @@ def extraction_actions(
     return actions
 
 
-__all__ = ["FeedError", "ParseResult", "extraction_actions", "parse_stored_page"]
+__all__ = ["FeedError", "ParseResult", "extraction_actions", "parse_stored_page", "read_page"]

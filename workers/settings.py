@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,10 @@ DEFAULT_READ_TIMEOUT = 15.0
 DEFAULT_FETCH_DEADLINE = 45.0
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 5
-DEFAULT_PAGE_TTL = 7 * 24 * 3600
+# The hot window of raw pages in Redis: long enough for a parse backlog to drain; older
+# pages are read back from the WARC archive.
+DEFAULT_PAGE_TTL = 3600
+DEFAULT_WARC_MAX_BYTES = 1024**3
 DEFAULT_USER_AGENT = "news-ingest/0.1 (+https://github.com/news-ingest; crawler)"
 
 
@@ -65,7 +68,18 @@ class Settings(BaseSettings):
         DEFAULT_MAX_BODY_BYTES, validation_alias=_env("INGEST_MAX_BODY_BYTES")
     )
     max_redirects: int = Field(DEFAULT_MAX_REDIRECTS, validation_alias=_env("INGEST_MAX_REDIRECTS"))
-    page_ttl: int = Field(DEFAULT_PAGE_TTL, validation_alias=_env("INGEST_PAGE_TTL"))
+    page_ttl: int = Field(DEFAULT_PAGE_TTL, ge=1, validation_alias=_env("INGEST_PAGE_TTL"))
+    # Unset: no archive (re-parsing then reaches only the pages still in the hot window).
+    warc_dir: Path | None = Field(None, validation_alias=_env("INGEST_WARC_DIR"))
+    warc_max_bytes: int = Field(
+        DEFAULT_WARC_MAX_BYTES, ge=1024, validation_alias=_env("INGEST_WARC_MAX_BYTES")
+    )
+
+    @field_validator("warc_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
     retry_max_attempts: int = Field(8, ge=1, validation_alias=_env("INGEST_RETRY_MAX_ATTEMPTS"))
     retry_backoff: float = Field(2.0, gt=0, validation_alias=_env("INGEST_RETRY_BACKOFF"))
     retry_backoff_max: float = Field(300.0, gt=0, validation_alias=_env("INGEST_RETRY_BACKOFF_MAX"))

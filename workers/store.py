@@ -1,4 +1,9 @@
-"""Raw pages stored once in Redis, keyed by content hash, so messages carry only the key."""
+"""The hot page store: raw pages in Redis for the short window the parse stage needs.
+
+Keyed by content hash, so messages carry only the key. Bodies are kept uncompressed: the
+window is short (INGEST_PAGE_TTL) and the crawl stage's CPU is better spent elsewhere;
+older pages come back from the WARC archive (workers.archive).
+"""
 
 from __future__ import annotations
 
@@ -50,12 +55,14 @@ class PageStore:
         self.client = client
         self.ttl = ttl
 
-    def put(self, url: str, content_type: str, body: bytes) -> str:
-        key = content_key(body)
+    def put(self, url: str, content_type: str, body: bytes, key: str | None = None) -> str:
+        """Store a body (under `key` when the caller already hashed it); returns the key."""
+        key = key or content_key(body)
         meta = json.dumps({"url": url, "content_type": content_type})
         with redis_errors("storing a page"):
+            # One round trip: HSET and EXPIRE in one transaction.
             pipe = self.client.pipeline(transaction=True)
-            pipe.hset(key, mapping={"meta": meta, "body": zlib.compress(body, 6)})
+            pipe.hset(key, mapping={"meta": meta, "body": body})
             pipe.expire(key, self.ttl)
             pipe.execute()
         return key
@@ -71,5 +78,15 @@ class PageStore:
             key=key,
             url=meta["url"],
             content_type=meta["content_type"],
-            body=zlib.decompress(fields[b"body"]),
+            body=_body(fields[b"body"]),
         )
+
+
+def _body(stored: bytes) -> bytes:
+    """A stored body; pages written before bodies went uncompressed are zlib streams."""
+    if stored[:1] == b"\x78" and stored[1:2] in (b"\x01", b"\x5e", b"\x9c", b"\xda"):
+        try:
+            return zlib.decompress(stored)
+        except zlib.error:
+            pass  # an HTML body that happens to start like a zlib header
+    return stored

@@ -14,7 +14,7 @@ from workers.app import Resources, app, resources
 from workers.crawl import Busy, FetchRecord, Outcome, links_to_follow, record_parsed
 from workers.errors import ExtractionError, IngestError, Retryable
 from workers.index import Action
-from workers.parse import FeedError, parse_stored_page
+from workers.parse import FeedError, parse_stored_page, read_page
 from workers.runs import child_task_id, new_run_id
 from workers.settings import get_settings
 
@@ -222,6 +222,7 @@ def fetch(
         depth=depth,
         etag=result.etag,
         last_modified=result.last_modified,
+        archive_ref=result.archive_ref,
     )
 
 
@@ -237,6 +238,7 @@ def parse_page(
     run_id: str | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
+    archive_ref: str | None = None,
     follow_links: bool = True,
     attempt: int = 0,
 ) -> None:
@@ -247,9 +249,7 @@ def parse_page(
     res = self.res
     _bind(url=url, source=source, run_id=run_id, depth=depth)
     try:
-        page = res.store.get(page_key)
-        if page is None:
-            raise ExtractionError("page body expired from the store before parsing", url)
+        page = read_page(res.store, res.archive, page_key, archive_ref, url)
         result = parse_stored_page(page, source, res.rules)
     except Retryable as exc:
         self.retry_later(exc)
@@ -282,7 +282,7 @@ def parse_page(
     )
     if followed:
         log.info("links_queued", count=followed)
-    record = FetchRecord(requested_url or url, source, page_key, etag, last_modified)
+    record = FetchRecord(requested_url or url, source, page_key, etag, last_modified, archive_ref)
     record_parsed(res.frontier, record)
 
 
@@ -322,10 +322,10 @@ def start_reparse(source: str | None) -> tuple[str, int]:
     run_id = new_run_id()
     res.runs.start(run_id, source or "*", None)
     sent = 0
-    for url, owner, page_key in res.frontier.parsed_pages(source):
+    for url, owner, page_key, archive_ref in res.frontier.parsed_pages(source):
         _send_hop(
             parse_page, run_id, "reparse", url, page_key=page_key, url=url, source=owner,
-            follow_links=False,
+            archive_ref=archive_ref, follow_links=False,
         )  # fmt: skip
         sent += 1
     return run_id, sent

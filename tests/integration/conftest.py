@@ -164,6 +164,12 @@ class Stack:
         summary: dict[str, Any] = json.loads(result.stdout)
         return summary
 
+    def reparse(self, source: str, timeout: float = 120) -> dict[str, Any]:
+        """`ingest reparse --source SOURCE --wait`: the run's figures."""
+        result = self.ingest("reparse", "--source", source, "--wait", "--timeout", str(timeout))
+        summary: dict[str, Any] = json.loads(result.stdout)
+        return summary
+
     def search(self, query: str, *extra: str) -> list[dict[str, Any]]:
         result = self.ingest("search", query, "--json", *extra)
         hits: list[dict[str, Any]] = json.loads(result.stdout)
@@ -292,6 +298,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "INGEST_RETRY_BACKOFF": "0.3",
         "INGEST_RETRY_BACKOFF_MAX": "3",
         "ELASTICSEARCH_TIMEOUT": "5",
+        "INGEST_WARC_DIR": str(base / "warc"),
     }
     running = Stack(env, sources_path, prefix, client, es, proxy, base)
     for queue in ("crawl", "parse", "index"):

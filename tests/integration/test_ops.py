@@ -31,9 +31,8 @@ def test_reparse_rebuilds_documents_without_fetching(
     assert stack.count_source("articles", source) == 4
     hits_before = dict(site.hits)
 
-    result = stack.ingest("reparse", "--source", source, "--wait", "--timeout", "120")
+    summary = stack.reparse(source)
 
-    summary = json.loads(result.stdout)
     assert summary["done"] is True
     assert summary["errors"] == 0
     assert stack.count_source("articles", source) == 5

@@ -103,3 +103,12 @@ def test_kibana_objects_are_imported_once_kibana_is_healthy(compose: dict[str, A
     assert job["environment"]["KIBANA_URL"] == "http://kibana:5601"
     assert job["restart"] == "no"
     assert any(volume.startswith("./config:") for volume in job["volumes"])
+
+
+@pytest.mark.parametrize("service", ["worker-crawl", "worker-parse"])
+def test_crawl_and_parse_share_the_warc_archive(compose: dict[str, Any], service: str) -> None:
+    """The archive directory is set and on a named volume both crawl and parse workers mount."""
+    spec = compose["services"][service]
+    directory = spec["environment"]["INGEST_WARC_DIR"]
+    assert f"warc-data:{directory}" in spec["volumes"]
+    assert "warc-data" in compose["volumes"]
