@@ -151,3 +151,32 @@ def test_large_page_decodes_quickly() -> None:
     decoded = decode_html(body, "text/html; charset=utf-8")
     assert time.perf_counter() - start < 1.0
     assert decoded.startswith("<p>Ærlig talt")
+
+
+@pytest.mark.parametrize(
+    ("codec", "text"),
+    [
+        (
+            "cp1251",
+            "Правительство объявило сегодня о новых мерах поддержки экономики, которые "
+            "вступят в силу с первого января следующего года. Министр финансов заявил, "
+            "что бюджет выдержит дополнительные расходы.",
+        ),
+        (
+            "gbk",
+            "国务院今天宣布了一系列支持经济发展的新措施，这些措施将于明年一月一日起生效。"
+            "财政部长表示，预算能够承受额外的支出。",
+        ),
+        (
+            "shift_jis",
+            "政府は本日、来年一月一日から施行される経済支援の新たな措置を発表しました。"
+            "財務大臣は、予算は追加の支出に耐えられると述べました。",
+        ),
+    ],
+)
+def test_undeclared_legacy_encoding_is_detected(codec: str, text: str) -> None:
+    """A page in cp1251, GBK or Shift-JIS that declares no charset decodes to its own text."""
+    html = _page(text).replace("<head>", "<head><title>Новости · 新闻 · ニュース</title>")
+    body = html.encode(codec, errors="ignore")
+    assert decode_html(body, "text/html") == body.decode(codec)
+    assert decode_html(body, None) == body.decode(codec)

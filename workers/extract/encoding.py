@@ -1,9 +1,11 @@
-"""Bytes to text for HTML pages: BOM, HTTP charset, <meta> charset, UTF-8, then cp1252."""
+"""Bytes to text for HTML pages: BOM, HTTP charset, <meta> charset, UTF-8, then detection."""
 
 from __future__ import annotations
 
 import codecs
 import re
+
+from charset_normalizer import from_bytes
 
 # How much of the page is searched for a <meta> charset declaration.
 META_SCAN_BYTES = 8192
@@ -12,6 +14,26 @@ META_SCAN_BYTES = 8192
 # share of them: one stray byte in a UTF-8 page should not turn every accent into mojibake.
 MOSTLY_UTF8_MIN_CHARS = 20
 MOSTLY_UTF8_MAX_BAD = 0.02
+# How much of an undeclared, non-UTF-8 body charset-normalizer reads to name its encoding
+# (the whole body is then decoded with it), from a little before its first non-ASCII byte:
+# pages open with tens of KB of ASCII scripts and styles that say nothing of the charset.
+# 64 KB hold thousands of characters of text; reading more costs time, not accuracy.
+DETECT_SCAN_BYTES = 65536
+DETECT_LEAD_BYTES = 1024
+# Fewer non-ASCII bytes than this and detection is a guess (a Western page with a few curly
+# quotes reads as well in Big5 or Shift-JIS): cp1252 is taken. A page in Cyrillic or CJK
+# script has thousands of them; the shortest fixture of test_encoding.py has over a hundred.
+DETECT_MIN_NON_ASCII = 64
+# charset-normalizer scores each candidate by "chaos" (mess in the decoded text) and
+# "coherence" (how well its letters fit a language). Candidates within these margins of the
+# best read the bytes about equally well; cp1252, the web's default legacy encoding, wins
+# such ties, so short Western texts do not turn into cp1250 or Mac Latin-2 (margins set on
+# the fixtures of tests/unit/test_encoding.py).
+DETECT_CHAOS_TIE = 0.01
+DETECT_COHERENCE_TIE = 0.1
+# No BOM and ASCII markup found: the bytes cannot be UTF-16 or UTF-32, whatever fits them.
+_WIDE = ("utf-16", "utf-32")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 # Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS = (
@@ -80,9 +102,10 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     """Decode an HTML response body to text.
 
     Tries, strictly and in order: the byte-order mark, the Content-Type header's charset,
-    a <meta> charset in the first few KB, UTF-8, cp1252. Declared charsets that are unknown
-    or do not fit the bytes fall through. A page that is UTF-8 but for a few stray bytes is
-    read as UTF-8 with replacement; anything else undecodable likewise.
+    a <meta> charset in the first few KB, UTF-8. Declared charsets that are unknown or do
+    not fit the bytes fall through. A page that is UTF-8 but for a few stray bytes is read
+    as UTF-8 with replacement. Anything else is an undeclared legacy encoding (cp1251, GBK,
+    Shift-JIS...): charset-normalizer names it, and cp1252 is the guess when it cannot.
     """
     if not body:
         return ""
@@ -103,8 +126,40 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     loose = body.decode("utf-8", errors="replace")
     if _mostly_utf8(loose):
         return loose
-    text = _strict(body, "cp1252")
+    text = _detected(body)
+    if text is None:
+        text = _strict(body, "cp1252")
     return loose if text is None else text
+
+
+def _detected(body: bytes) -> str | None:
+    """The body decoded with the encoding charset-normalizer finds in it.
+
+    None when it finds none, when the bytes are too nearly ASCII to tell, or when cp1252
+    reads them as well as its best candidate.
+    """
+    first = _NON_ASCII.search(body)
+    start = max(0, first.start() - DETECT_LEAD_BYTES) if first else 0
+    sample = body[start : start + DETECT_SCAN_BYTES]
+    if len(_NON_ASCII.findall(sample)) < DETECT_MIN_NON_ASCII:
+        return None
+    matches = from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        tied = (
+            match.chaos <= best.chaos + DETECT_CHAOS_TIE
+            and match.coherence >= best.coherence - DETECT_COHERENCE_TIE
+        )
+        if tied and "cp1252" in match.could_be_from_charset:
+            return None
+    codec = _codec(best.encoding)
+    if codec is None or codec.startswith(_WIDE):
+        return None
+    # The scan may have cut a multibyte character, or the page may hold a stray byte
+    # past the part that was read: keep the text, mark the bad bytes.
+    return body.decode(codec, errors="replace")
 
 
 def _strict(body: bytes, codec: str) -> str | None:
@@ -128,7 +183,9 @@ def _codec(label: bytes | str) -> str | None:
         return None
     if info.name in _REFUSED or not getattr(info, "_is_text_encoding", True):
         return None
-    return info.name
+    # Python's own names ("latin_1", "shift_jis") follow the same browser rules as labels.
+    name: str = info.name
+    return _ALIASES.get(name, _ALIASES.get(name.replace("_", "-"), name))
 
 
 def _header_codec(content_type: str | None) -> str | None:
