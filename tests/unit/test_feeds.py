@@ -307,3 +307,60 @@ def test_robots_sitemaps() -> None:
     assert robots_sitemaps(robots, "https://meridianpost.example/robots.txt")[-1] == (
         "https://meridianpost.example/relative-sitemap.xml"
     )
+
+
+def test_bare_ampersand_in_rss_link_keeps_the_whole_url() -> None:
+    """A feed with bare `&` in links and titles is read whole: queries, titles, dates intact."""
+    feed = _parse("bare_ampersand.xml")
+    assert feed.kind == "rss"
+    assert feed.title == "Meridian Post & Friends"
+    assert [entry.url for entry in feed.entries] == [
+        "https://meridianpost.example/story?id=101&ref=rss&section=food",
+        "https://meridianpost.example/story?id=102&section=politics",
+        "https://meridianpost.example/story?id=103&section=local",
+    ]
+    first, second, _ = feed.entries
+    assert first.title == "Fish & chips shop wins award"
+    assert first.summary == "The best in town."
+    assert first.published == datetime(2024, 5, 20, 12, tzinfo=timezone(timedelta(hours=2)))
+    assert second.title == "Council & mayor agree budget"
+    assert second.summary == "Rates rise by 2% & services stay"
+
+
+def test_bare_ampersand_in_atom_href_keeps_the_whole_url() -> None:
+    """An Atom entry whose relative href holds a bare `&` resolves to the full URL."""
+    feed = _parse("bare_ampersand_atom.xml")
+    assert feed.kind == "atom"
+    [entry] = feed.entries
+    assert entry.url == "https://meridianpost.example/news?id=7&lang=en"
+    assert entry.title == "Harbour & docks reopen"
+    offset = timezone(timedelta(hours=2))
+    assert entry.published == datetime(2024, 5, 20, 8, tzinfo=offset)
+    assert entry.updated == datetime(2024, 5, 21, 10, tzinfo=offset)
+
+
+def test_well_formed_feed_is_read_by_lxml_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lenient second reading is only for feeds lxml had to recover."""
+
+    def refuse(body: bytes) -> None:
+        raise AssertionError("feedparser used on a well-formed feed")
+
+    monkeypatch.setattr("workers.extract.feeds.loose_feed", refuse)
+    assert len(_parse("rss.xml").entries) >= 2
+    assert len(_parse("atom.xml").entries) >= 2
+
+
+def test_broken_feed_declaring_entities_is_not_read_leniently() -> None:
+    """A broken feed that hides an entity declaration gets no lenient second reading."""
+    body = (
+        b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title>'
+        b'<item><title>A & B</title><link>https://news.example/a?x=1&y=2</link></item>'
+        b'<!DOCTYPE x [<!ENTITY boom "boom">]><item><title>&boom;</title></item>'
+        b"</channel></rss>"
+    )
+    try:
+        feed = parse_feed(body, "https://news.example/feed")
+    except FeedError:
+        return
+    assert all("boom" not in (entry.title or "") for entry in feed.entries)
+    assert all(entry.url != "https://news.example/a?x=1&y=2" for entry in feed.entries)

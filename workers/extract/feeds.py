@@ -15,6 +15,7 @@ from typing import Literal
 from dateutil import parser as date_parser
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs
 
+from workers.extract.feed_loose import loose_feed
 from workers.urls import normalize_url
 
 FeedKind = Literal["rss", "atom", "sitemap", "sitemapindex"]
@@ -127,16 +128,26 @@ def parse_feed(body: bytes, url: str, *, max_bytes: int = MAX_FEED_BYTES) -> Fee
 
     Raises FeedError for bodies that are not feeds, cannot be parsed at all or declare
     XML entities (billion laughs, external entities); partly broken feeds give what parsed.
+    An RSS or Atom feed that lxml could only read by recovering from errors (a bare `&` in a
+    link, an unclosed tag) is read again by feedparser, whose reading is kept when it finds
+    at least as many entries.
     """
     if body.startswith(_GZIP_MAGIC):
         body = gunzip(body, max_bytes)
     elif len(body) > max_bytes:
         raise FeedTooLargeError(f"feed exceeds {max_bytes} bytes")
-    root = _parse_xml(body)
+    # HTML entity names (&nbsp;) are undefined in XML; libxml2's recovery then loses text
+    # (even later &amp;s), so they become numeric references first.
+    body = _HTML_ENTITY.sub(_numeric_entity, body)
+    root, recovered = _parse_xml(body)
     kind = _ROOTS.get(_local(root))
     if kind is None:
         raise FeedError(f"not a feed or sitemap: root element <{_local(root)}>")
     base = normalize_url(url) or url
+    if recovered and kind in ("rss", "atom"):
+        strict = _atom(root, base) if kind == "atom" else _rss(root, base)
+        loose = _loose(body, base, kind)
+        return loose if len(loose.entries) >= len(strict.entries) else strict
     if kind == "atom":
         return _atom(root, base)
     if kind == "sitemap":
@@ -161,10 +172,8 @@ def _numeric_entity(match: re.Match[bytes]) -> bytes:
     return b"&#%d;" % codepoint if codepoint is not None else match.group(0)
 
 
-def _parse_xml(body: bytes) -> etree._Element:
-    # HTML entity names (&nbsp;) are undefined in XML; libxml2's recovery then loses text
-    # (even later &amp;s), so they become numeric references first.
-    body = _HTML_ENTITY.sub(_numeric_entity, body)
+def _parse_xml(body: bytes) -> tuple[etree._Element, bool]:
+    """The root element, and whether libxml2 had to recover from errors to build it."""
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -183,7 +192,26 @@ def _parse_xml(body: bytes) -> etree._Element:
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
         raise FeedError("feed declares XML entities; refused")
-    return root
+    return root, len(parser.error_log) > 0
+
+
+def _loose(body: bytes, base: str, kind: FeedKind) -> Feed:
+    """The feed as feedparser reads it, in this module's terms."""
+    title, loose = loose_feed(body)
+    entries: list[FeedEntry] = []
+    for item in loose:
+        urls = _unique_urls(item.links, base)
+        if urls:
+            entries.append(
+                FeedEntry(
+                    url=urls[0],
+                    title=_plain_text(item.title),
+                    published=_date_text(item.published),
+                    summary=_plain_text(item.summary),
+                    updated=_date_text(item.updated),
+                )
+            )
+    return Feed(kind, base, _plain_text(title), _entry_list(entries))
 
 
 def _local(node: etree._Element) -> str:
@@ -217,7 +245,12 @@ def _text(node: etree._Element | None) -> str:
 
 def _plain(node: etree._Element | None) -> str | None:
     """Text of a field that may hold escaped HTML (descriptions, summaries)."""
-    text = _text(node)
+    return _plain_text(_text(node))
+
+
+def _plain_text(text: str | None) -> str | None:
+    """A field's text with any HTML markup removed, whitespace collapsed, capped."""
+    text = " ".join((text or "").split())
     if "<" in text:
         text = " ".join(html.unescape(_TAGS.sub(" ", text)).split())
     return text[:SUMMARY_MAX_CHARS] or None
@@ -228,7 +261,11 @@ def _plain(node: etree._Element | None) -> str | None:
 
 def _date(node: etree._Element | None) -> datetime | None:
     """RFC 822 or ISO 8601 dates; naive ones are taken as UTC; nonsense gives None."""
-    text = _text(node)
+    return _date_text(_text(node))
+
+
+def _date_text(text: str | None) -> datetime | None:
+    """The date of a field's text (see _date)."""
     if not text:
         return None
     value: datetime | None = None
