@@ -9,7 +9,8 @@ from typing import Any, Literal
 PageKind = Literal["article", "listing", "other"]
 
 # Where a field's value came from, so a wrong value can be traced to the step that chose it.
-Provenance = Literal["json-ld", "microdata", "meta", "dom", "rule"]
+# "detected": identified from the text itself (the page declared no language).
+Provenance = Literal["json-ld", "microdata", "meta", "dom", "rule", "detected"]
 
 
 @dataclass(frozen=True, slots=True)

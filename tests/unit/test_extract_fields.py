@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from workers.extract import extract
 from workers.extract.authors import (
     agency_name,
     clean_names,
@@ -16,7 +17,7 @@ from workers.extract.authors import (
     strip_credit_suffix,
 )
 from workers.extract.dates import parse_printed, parse_structured
-from workers.extract.language import normalise_language
+from workers.extract.language import detect_language, normalise_language
 from workers.extract.metadata import parse_json_ld, type_names
 
 
@@ -223,3 +224,49 @@ def test_json_ld_types_drop_namespaces() -> None:
         "newsarticle",
         "article",
     }
+
+
+_STORY = {
+    "de": (
+        "Der Stadtrat hat am Dienstag nach langer Debatte beschlossen, die Gebühren für das "
+        "Parken in der Innenstadt ab dem kommenden Jahr deutlich zu erhöhen. Die Opposition "
+        "kritisierte den Beschluss scharf und kündigte an, ein Bürgerbegehren zu unterstützen."
+    ),
+    "en": (
+        "The city council decided on Tuesday, after a long debate, to raise parking fees in "
+        "the town centre sharply from next year. The opposition criticised the decision and "
+        "said it would back a petition calling for a public vote on the new charges."
+    ),
+}
+
+
+def _story_page(text: str, lang: str = "") -> str:
+    attr = f' lang="{lang}"' if lang else ""
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in text.split(". "))
+    return (
+        f"<html{attr}><head><title>Council vote</title>"
+        '<meta property="og:type" content="article"></head><body><article>'
+        f"<h1>Council vote on parking fees</h1>{paragraphs}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize("code", ["de", "en"])
+def test_undeclared_language_is_identified_from_the_text(code: str) -> None:
+    """A page that declares no language gets the one its text is written in."""
+    article = extract(_story_page(_STORY[code]), "https://news.example/council").article
+    assert article is not None
+    assert article.language == code
+    assert article.provenance["language"] == "detected"
+
+
+def test_declared_language_wins_over_the_text() -> None:
+    """A declared language is kept even when the text reads as another one."""
+    article = extract(_story_page(_STORY["en"], "de-AT"), "https://news.example/c").article
+    assert article is not None
+    assert (article.language, article.provenance["language"]) == ("de", "dom")
+
+
+def test_short_text_gets_no_guessed_language() -> None:
+    """Too few letters to tell: the language stays unknown rather than guessed."""
+    assert detect_language("Council vote tonight") is None
+    assert detect_language(_STORY["de"]) == "de"

@@ -221,7 +221,7 @@ def _article(
         provenance["updated_at"] = updated[1]
         if updated[0].assumed_utc:
             assumed.append("updated_at")
-    language = pick_language(page, structured)
+    language = pick_language(page, structured, f"{title.value}\n\n{text}" if title else text)
     if language:
         provenance["language"] = language.source
     image = pick_image(soup, page, structured, body, url, rule)

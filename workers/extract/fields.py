@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup, Tag
 from workers.extract.body import BodyResult, Sums, is_dateline, select_blocks
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Block, Page
-from workers.extract.language import normalise_language
+from workers.extract.language import detect_language, normalise_language
 from workers.extract.metadata import Structured, Value
 from workers.extract.patterns import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
 from workers.extract.rules import SiteRule
@@ -263,8 +263,8 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
     return None, "dom"
 
 
-def pick_language(page: Page, structured: Structured) -> Found | None:
-    """ISO 639-1 language: JSON-LD/microdata, then <html lang>, then meta tags."""
+def pick_language(page: Page, structured: Structured, text: str) -> Found | None:
+    """ISO 639-1 language: JSON-LD/microdata, <html lang>, meta tags, else the text's own."""
     candidates: list[tuple[str | None, Provenance]] = [
         *((value.text, value.source) for value in structured.languages if value.source != "meta"),
         (page.html_lang, "dom"),
@@ -274,7 +274,8 @@ def pick_language(page: Page, structured: Structured) -> Found | None:
         code = normalise_language(raw) if raw else None
         if code:
             return Found(code, source)
-    return None
+    detected = detect_language(text)
+    return Found(detected, "detected") if detected else None
 
 
 def pick_image(
