@@ -354,7 +354,7 @@ def test_broken_feed_declaring_entities_is_not_read_leniently() -> None:
     """A broken feed that hides an entity declaration gets no lenient second reading."""
     body = (
         b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title>'
-        b'<item><title>A & B</title><link>https://news.example/a?x=1&y=2</link></item>'
+        b"<item><title>A & B</title><link>https://news.example/a?x=1&y=2</link></item>"
         b'<!DOCTYPE x [<!ENTITY boom "boom">]><item><title>&boom;</title></item>'
         b"</channel></rss>"
     )
