@@ -143,8 +143,8 @@ def _article_with_teasers(
     return result.article
 
 
-def test_bullet_lists_and_credit_notes_stay_out_of_the_body() -> None:
-    """List items (key points, fact boxes) and a closing 'With files from' note are not body."""
+def test_key_points_stay_in_the_body_and_credit_notes_leave_it() -> None:
+    """A key-points list is body, one item a line; a closing 'With files from' note is not."""
     page = (
         f"<html><body><article>{HEADLINE}"
         "<ul class='key-points'><li>Night trains return in December after three years.</li>"
@@ -153,7 +153,11 @@ def test_bullet_lists_and_credit_notes_stay_out_of_the_body() -> None:
     )
     article = extract(page, URL).article
     assert article is not None
-    assert "Sleeping cars" not in article.body
+    lines = article.body.split("\n\n")
+    assert lines[:2] == [
+        "Night trains return in December after three years.",
+        "Sleeping cars have been refurbished.",
+    ]
     assert "With files" not in article.body
     assert article.body.endswith("drivers.")
     assert article.agency == "AP"

@@ -45,11 +45,10 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # Blocks with more link text than this inside the body are link lists, not paragraphs.
 BODY_MAX_LINK_DENSITY = 0.5
 _FEW_LINKS = 2
-# Bulleted and numbered list items (fact boxes, spec sheets, "key points", link lists) are
-# left out of the body: the text convention we are measured against keeps paragraphs and
-# subheadings only, and on real pages such lists are furniture far more often than story.
-LISTS_EXCLUDED = True
 SHORT_BOILERPLATE_WEIGHT = 160
+# Table cells up to this weight join their row's line; heavier cells are layout, not data.
+MAX_CELL_WEIGHT = 300
+_CELL_TAGS = frozenset({"td", "th"})
 PAYWALL_NOTICE_WEIGHT = 250
 _SOFT_EXCLUDE = JUNK | STRUCTURAL_JUNK | TEASER
 _HARD_EXCLUDE = HIDDEN | CAPTION
@@ -283,8 +282,6 @@ def select_blocks(
             title_key and abs(len(block.text) - title_length) < 20 and fold(block.text) == title_key
         ):
             continue
-        if block.in_list and LISTS_EXCLUDED:
-            continue
         if not block.heading and is_link_list(block):
             continue
         if BOILERPLATE_LINE.match(block.text) and (
@@ -299,8 +296,40 @@ def select_blocks(
         kept.append(block)
     while kept and kept[-1].heading:
         kept.pop()
-    result.blocks = kept
+    result.blocks = merge_table_rows(page, kept)
     return result
+
+
+def merge_table_rows(page: Page, blocks: list[Block]) -> list[Block]:
+    """Join the cells of one table row into one line ("Stove | Weight | Boil time").
+
+    Only short cells that are the row's own children merge; a layout table whose cells hold
+    whole paragraphs keeps its blocks as they are.
+    """
+    nodes = page.nodes
+    out: list[Block] = []
+    row_of_last = -1
+    for block in blocks:
+        node = nodes[block.node]
+        row = node.parent if node.name in _CELL_TAGS and block.weight <= MAX_CELL_WEIGHT else -1
+        if row >= 0 and nodes[row].name != "tr":
+            row = -1
+        last = out[-1] if out else None
+        if row >= 0 and row == row_of_last and last is not None and last.node != block.node:
+            out[-1] = Block(
+                row,
+                f"{last.text} | {block.text}",
+                last.weight + block.weight,
+                last.link_weight + block.link_weight,
+                0,
+                last.bold_weight + block.bold_weight,
+                last.in_list,
+                last.link_count + block.link_count,
+            )
+            continue
+        out.append(block)
+        row_of_last = row
+    return out
 
 
 def is_link_list(block: Block) -> bool:
