@@ -19,6 +19,7 @@ from workers.extract import SiteRules, load_site_rules
 from workers.fetch import Fetcher, FetchLimits
 from workers.frontier import Frontier
 from workers.index import SearchIndex
+from workers.indexbuffer import IndexBuffer
 from workers.logconfig import bind_task_context, configure_logging
 from workers.models import Source
 from workers.runs import Runs
@@ -144,6 +145,7 @@ class Resources:
     frontier: Frontier
     runs: Runs
     index: SearchIndex
+    index_buffer: IndexBuffer
     crawler: Crawler
     sources: SourceCatalog
     rules: SiteRules | None
@@ -188,6 +190,7 @@ def build_resources(settings: Settings) -> Resources:
         frontier=frontier,
         runs=Runs(client),
         index=search_index(settings),
+        index_buffer=IndexBuffer(client, settings.index_prefix),
         crawler=Crawler(fetcher, frontier, store, settings.user_agent, archive),
         sources=SourceCatalog(settings.sources_path),
         rules=rules,

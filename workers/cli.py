@@ -404,6 +404,7 @@ def status(
         for queue in QUEUES:
             report["queues"][queue] = int(res.redis.llen(queue))
         report["deadletters"] = int(res.redis.llen("deadletter"))
+        report["index_buffer"] = res.index_buffer.status()
     except Exception as exc:  # noqa: BLE001 -- any failure here means "not reachable"
         report["redis_error"] = str(exc)
     try:
@@ -450,6 +451,14 @@ def _print_status(report: dict[str, Any], queues: tuple[str, ...]) -> None:
     for kind, count in (report.get("documents") or {}).items():
         table.add_row(f"documents {kind}", str(count))
     table.add_row("dead letters", str(report.get("deadletters", "?")))
+    buffer = report.get("index_buffer") or {}
+    if buffer:
+        state = f"{buffer['pages_waiting']} page(s) waiting, {buffer['pages_in_flight']} in flight"
+        since = buffer.get("waiting_for_elasticsearch_since")
+        if since:
+            waited = round(time.time() - since)
+            state += f"; waiting for Elasticsearch for {waited} s (nothing is lost)"
+        table.add_row("index buffer", state)
     if report.get("reindex_due"):
         due = ", ".join(report["reindex_due"])
         table.add_row("templates changed", f"{due}: run `ingest reindex`")
@@ -517,6 +526,8 @@ def deadletter_replay(
         kwargs = {**entry["kwargs"], "run_id": None, "attempt": 0}
         app.send_task(entry["task"], kwargs=kwargs)
         replayed += 1
+    # Documents still waiting in the index buffer are written too.
+    app.send_task("index.flush")
     typer.echo(json.dumps({"replayed": replayed}))
 
 

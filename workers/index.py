@@ -26,6 +26,10 @@ from workers.urls import host_of, normalize_url, url_id
 DocKind = Literal["articles", "teasers"]
 DOC_KINDS: tuple[DocKind, ...] = ("articles", "teasers")
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Items a bulk request refused for now (429/503) are sent again this often, pausing
+# ITEM_BACKOFF seconds and doubling, before the batch as a whole is retried later.
+ITEM_RETRIES = 3
+ITEM_BACKOFF = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,15 +238,53 @@ class SearchIndex:
 
     # writing ----------------------------------------------------------------------------
 
-    def bulk(self, actions: Sequence[Action], refresh: bool = False) -> BulkOutcome:
+    def bulk(
+        self,
+        actions: Sequence[Action],
+        refresh: bool = False,
+        *,
+        item_retries: int = ITEM_RETRIES,
+        item_backoff: float = ITEM_BACKOFF,
+    ) -> BulkOutcome:
         """Write documents in one request. Ids make this idempotent: a rerun overwrites.
 
-        Raises SearchUnavailable when the cluster (or any item) says "later"; returns the
-        items it refused for good so the caller can log them without losing the rest.
+        Items the cluster refuses for now (429, 503...) are sent again, up to `item_retries`
+        times with a doubling pause; if some still are, raises SearchUnavailable (the whole
+        batch may be sent again: that is idempotent). Items refused for good (mapping errors)
+        come back in `rejected` with the reason, so the caller can dead-letter them without
+        losing the rest. A versioned write that finds a newer fetch (409) counts as written.
         """
         if not actions:
             return BulkOutcome([], [])
         self.ensure()
+        written: list[tuple[DocKind, str]] = []
+        rejected: list[tuple[DocKind, str, str]] = []
+        pending = list(actions)
+        for attempt in range(item_retries + 1):
+            if attempt:
+                time.sleep(item_backoff * 2 ** (attempt - 1))
+            with es_errors("bulk indexing"):
+                response = self.client.bulk(operations=self._operations(pending), refresh=refresh)
+            later: list[Action] = []
+            for action, item in zip(pending, response["items"], strict=True):
+                result = next(iter(item.values()))
+                status = int(result.get("status", 500))
+                if status < 300 or (status == 409 and action.version is not None):
+                    written.append((action.kind, action.doc_id))
+                elif status in RETRY_STATUSES:
+                    later.append(action)
+                else:
+                    reason = json.dumps(result.get("error", {}))[:300]
+                    rejected.append((action.kind, action.doc_id, reason))
+            if not later:
+                return BulkOutcome(written, rejected)
+            pending = later
+        raise SearchUnavailable(
+            f"{len(pending)} of {len(actions)} documents still refused for now after "
+            f"{item_retries} retries"
+        )
+
+    def _operations(self, actions: Sequence[Action]) -> list[dict[str, Any]]:
         operations: list[dict[str, Any]] = []
         for action in actions:
             target = self.write_alias(action.kind)
@@ -255,27 +297,7 @@ class SearchIndex:
                     meta.update(version=action.version, version_type="external_gte")
                 operations.append({"index": meta})
                 operations.append(action.doc)
-        with es_errors("bulk indexing"):
-            response = self.client.bulk(operations=operations, refresh=refresh)
-        written: list[tuple[DocKind, str]] = []
-        rejected: list[tuple[DocKind, str, str]] = []
-        retry_later: list[str] = []
-        for action, item in zip(actions, response["items"], strict=True):
-            result = next(iter(item.values()))
-            status = int(result.get("status", 500))
-            if status < 300 or (status == 409 and action.version is not None):
-                # 409 on a versioned write: a newer fetch of this document is already there.
-                written.append((action.kind, action.doc_id))
-            elif status in RETRY_STATUSES:
-                retry_later.append(action.doc_id)
-            else:
-                reason = json.dumps(result.get("error", {}))[:300]
-                rejected.append((action.kind, action.doc_id, reason))
-        if retry_later:
-            raise SearchUnavailable(
-                f"{len(retry_later)} of {len(actions)} documents refused for now; retrying"
-            )
-        return BulkOutcome(written, rejected)
+        return operations
 
     # reading ----------------------------------------------------------------------------
 

@@ -140,6 +140,30 @@ class Runs:
             pipe.expire(key, RUN_TTL)
             pipe.execute()
 
+    def settle_many(self, done: list[tuple[str, str, list[str], list[str]]]) -> None:
+        """Record many finished index entries at once: (run_id, task_id, article ids,
+        teaser ids) each; two round trips however many there are."""
+        if not done:
+            return
+        with redis_errors("recording indexed documents"):
+            pipe = self.client.pipeline(transaction=False)
+            for run_id, task_id, articles, teasers in done:
+                for what, members in (("articles", articles), ("teasers", teasers)):
+                    if members:
+                        pipe.sadd(self._key(run_id, what), *members)
+                        pipe.expire(self._key(run_id, what), RUN_TTL)
+                pipe.srem(self._key(run_id, "open"), task_id)
+            run_ids = sorted({run_id for run_id, _, _, _ in done})
+            for run_id in run_ids:
+                pipe.scard(self._key(run_id, "open"))
+            remaining = pipe.execute()[-len(run_ids) :]
+            finished = [run_id for run_id, left in zip(run_ids, remaining, strict=True) if not left]
+            if finished:
+                pipe = self.client.pipeline(transaction=False)
+                for run_id in finished:
+                    pipe.hsetnx(self._key(run_id, "meta"), "finished_at", time.time())
+                pipe.execute()
+
     def record_error(self, run_id: str, url: str, error: str) -> None:
         key = self._key(run_id, "errors")
         with redis_errors("recording a run error"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 import traceback
+from functools import partial
 from typing import Any, NoReturn
 
 import structlog
@@ -12,8 +13,8 @@ from celery import Task
 
 from workers.app import Resources, app, resources
 from workers.crawl import Busy, FetchRecord, Outcome, links_to_follow, record_parsed
-from workers.errors import ExtractionError, IngestError, Retryable
-from workers.index import Action
+from workers.errors import ExtractionError, IngestError, Retryable, SearchUnavailable, StorageError
+from workers.indexbuffer import FLUSH_DELAY, Entry, FlushReport, settle
 from workers.parse import FeedError, parse_stored_page, read_page
 from workers.runs import child_task_id, new_run_id
 from workers.settings import get_settings
@@ -174,6 +175,8 @@ def discover(self: IngestTask, *, source: str, run_id: str | None = None, attemp
         for url in src.seeds
     )
     log.info("crawl_started", seeds=sent)
+    # Documents a previous run left in the index buffer (an outage) are written now.
+    index_flush.apply_async(countdown=0)
     return run_id
 
 
@@ -295,21 +298,47 @@ def index_documents(
     run_id: str | None = None,
     attempt: int = 0,
 ) -> None:
-    """Write a page's documents to Elasticsearch in one bulk request."""
+    """Hand a page's documents to the index buffer; they are written in a shared batch.
+
+    The run waits for them through a token the flush closes (workers.indexbuffer).
+    """
     res = self.res
     _bind(url=page_url, run_id=run_id)
+    token = f"{self.request.id}:flush"
     try:
-        outcome = res.index.bulk([Action.from_json(action) for action in actions])
+        if run_id:
+            res.runs.open_task(run_id, token)
+        pages = res.index_buffer.push(Entry(actions, page_url, run_id, token))
+        if res.index_buffer.full(pages):
+            _flush_now(res)
+        elif res.index_buffer.claim_schedule():
+            index_flush.apply_async(countdown=FLUSH_DELAY)
     except Retryable as exc:
         self.retry_later(exc)
-    for kind, doc_id, reason in outcome.rejected:
-        log.error("document_rejected", kind=kind, doc_id=doc_id, reason=reason)
-        if run_id:
-            res.runs.record_error(run_id, f"{page_url}#{doc_id}", f"DocumentRejected: {reason}")
-    if run_id:
-        res.runs.record(run_id, "articles", *(i for k, i in outcome.written if k == "articles"))
-        res.runs.record(run_id, "teasers", *(i for k, i in outcome.written if k == "teasers"))
-    log.info("documents_indexed", written=len(outcome.written), rejected=len(outcome.rejected))
+    log.info("documents_buffered", documents=len(actions), pages_waiting=pages)
+
+
+@app.task(base=IngestTask, bind=True, name="index.flush")
+def index_flush(self: IngestTask, attempt: int = 0) -> None:
+    """Write buffered documents in batches; waits out an Elasticsearch outage, for free."""
+    try:
+        report = _flush_now(self.res)
+    except SearchUnavailable as exc:
+        log.warning("index_waiting_for_elasticsearch", error=str(exc))
+        self.come_back(self.backoff(4))
+    except StorageError as exc:
+        self.retry_later(exc)
+    if report.busy:
+        self.come_back(FLUSH_DELAY)
+
+
+def _flush_now(res: Resources) -> FlushReport:
+    """Drain the buffer; record each page's documents in its run, dead-letter refusals."""
+    report = res.index_buffer.flush(res.index, partial(settle, res.runs))
+    if report.batches:
+        log.info("documents_indexed", batches=report.batches, written=report.written,
+                 rejected=report.rejected, pages=len(report.entries))  # fmt: skip
+    return report
 
 
 def start_reparse(source: str | None) -> tuple[str, int]:

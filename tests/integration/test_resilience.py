@@ -119,33 +119,6 @@ def test_429_storm_is_waited_out(stack: Stack, news_site: tuple[NewsSite, str]) 
     assert summary["articles_indexed"] == 5
 
 
-def test_elasticsearch_outage_loses_nothing(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
-    """With Elasticsearch unreachable mid-run, index tasks retry and land once it is back."""
-    _news, base = news_site
-    source = stack.add_source("outage", base)
-    retries_before = len(stack.log_events("task_retry"))
-    stack.es_proxy.cut()
-    try:
-        run = json.loads(stack.ingest("crawl", source).stdout)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            retries = [
-                event
-                for event in stack.log_events("task_retry")[retries_before:]
-                if event.get("error_type") == "SearchUnavailable"
-            ]
-            if retries:
-                break
-            time.sleep(0.5)
-        assert retries, stack.worker_logs()
-    finally:
-        stack.es_proxy.restore()
-    summary = _wait_for_run(stack, run["run_id"])
-    assert summary["errors"] == 0
-    assert summary["articles_indexed"] == 5
-    assert stack.count_source("articles", source) == 5
-
-
 def test_killed_worker_loses_no_page(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """SIGKILL of the crawl worker mid-fetch: the message comes back and the run completes."""
     news, base = news_site

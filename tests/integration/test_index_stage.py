@@ -1,0 +1,164 @@
+"""The index stage on the real services: batched writes, per-item errors, outages waited out."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from workers.demosite import NewsSite
+from workers.indexbuffer import Entry, IndexBuffer
+from workers.urls import url_id
+
+from .conftest import Stack
+
+pytestmark = pytest.mark.integration
+
+
+def _wait_for_run(stack: Stack, run_id: str, timeout: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        summary: dict[str, Any] = json.loads(stack.ingest("run", run_id).stdout)
+        if summary["done"]:
+            return summary
+        time.sleep(1)
+    raise AssertionError(f"run {run_id} did not finish\n{stack.worker_logs()}")
+
+
+def _dead_letters(stack: Stack) -> list[dict[str, Any]]:
+    lines = stack.ingest("deadletter", "list", "--limit", "1000").stdout.splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _status(stack: Stack) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads(stack.ingest("status", "--json", check=False).stdout)
+    return report
+
+
+def _article_action(doc_id: str, title: str, **doc: Any) -> dict[str, Any]:
+    body = {"kind": "article", "url": f"http://example.test/{doc_id}", "title": title, **doc}
+    return {"kind": "articles", "doc_id": doc_id, "doc": body, "version": int(time.time() * 1000)}
+
+
+def test_elasticsearch_outage_longer_than_the_retry_budget_loses_nothing(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """Elasticsearch cut for several retry budgets: the stage waits, visibly, and loses nothing."""
+    _news, base = news_site
+    source = stack.add_source("outage", base)
+    dead_before = len(_dead_letters(stack))
+    # The stack's budget: 4 attempts, 0.3 s doubling, capped at 3 s: about 2 s in all.
+    stack.es_proxy.cut()
+    try:
+        run = json.loads(stack.ingest("crawl", source).stdout)
+        buffer = IndexBuffer(stack.redis, stack.prefix)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if buffer.status()["waiting_for_elasticsearch_since"]:
+                break
+            time.sleep(0.3)
+        waiting = _status(stack).get("index_buffer") or {}
+        assert waiting.get("waiting_for_elasticsearch_since"), stack.worker_logs()
+        assert waiting["pages_waiting"] + waiting["pages_in_flight"] >= 5
+        time.sleep(8)  # four times the retry budget, with the cluster still unreachable
+        assert json.loads(stack.ingest("run", run["run_id"]).stdout)["done"] is False
+    finally:
+        stack.es_proxy.restore()
+
+    summary = _wait_for_run(stack, run["run_id"])
+
+    assert summary["errors"] == 0
+    assert summary["articles_indexed"] == 5
+    assert stack.count_source("articles", source) == 5
+    assert len(_dead_letters(stack)) == dead_before
+    assert not (_status(stack).get("index_buffer") or {}).get("waiting_for_elasticsearch_since")
+
+
+def test_documents_left_in_the_buffer_are_written_by_the_next_crawl(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """A page whose index step never completed is indexed when the next run starts."""
+    _news, base = news_site
+    buffer = IndexBuffer(stack.redis, stack.prefix)
+    doc_id = f"left-{uuid.uuid4().hex[:8]}"
+    buffer.push(Entry([_article_action(doc_id, "left behind by an outage")], "http://x.test/"))
+
+    stack.crawl(stack.add_source("next-run", base))
+
+    stack.es.indices.refresh(index=f"{stack.prefix}-articles")
+    assert stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id)
+
+
+def test_deadletter_replay_flushes_the_buffer(stack: Stack) -> None:
+    """`ingest deadletter replay` writes what waits in the index buffer, too."""
+    buffer = IndexBuffer(stack.redis, stack.prefix)
+    doc_id = f"replayed-{uuid.uuid4().hex[:8]}"
+    buffer.push(Entry([_article_action(doc_id, "waiting for a replay")], "http://x.test/"))
+
+    stack.ingest("deadletter", "replay", "--limit", "0")
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        stack.es.indices.refresh(index=f"{stack.prefix}-articles")
+        if stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id):
+            break
+        time.sleep(0.5)
+    assert stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id)
+
+
+def test_a_document_the_mapping_refuses_is_dead_lettered_alone(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """A mapping error costs that document only: dead letter with document and reason."""
+    _news, base = news_site
+    buffer = IndexBuffer(stack.redis, stack.prefix)
+    bad_id, good_id = f"bad-{uuid.uuid4().hex[:8]}", f"good-{uuid.uuid4().hex[:8]}"
+    buffer.push(
+        Entry(
+            [
+                _article_action(bad_id, "bad date", published_at="not a date at all"),
+                _article_action(good_id, "fine"),
+            ],
+            "http://x.test/page",
+        )
+    )
+
+    stack.crawl(stack.add_source("mapping", base))
+
+    stack.es.indices.refresh(index=f"{stack.prefix}-articles")
+    assert stack.es.exists(index=f"{stack.prefix}-articles", id=good_id)
+    assert not stack.es.exists(index=f"{stack.prefix}-articles", id=bad_id)
+    dead = [e for e in _dead_letters(stack) if bad_id in json.dumps(e.get("kwargs", {}))]
+    assert len(dead) == 1
+    assert dead[0]["task"] == "index.bulk"
+    assert dead[0]["error"].startswith("DocumentRejected")
+    assert "published_at" in dead[0]["error"]
+    assert dead[0]["kwargs"]["actions"][0]["doc"]["title"] == "bad date"
+
+
+def test_an_older_fetch_never_overwrites_a_newer_one(stack: Stack) -> None:
+    """Documents indexed out of order: the one fetched last stays."""
+    index = stack.es
+    doc_id = url_id(f"http://example.test/order-{uuid.uuid4().hex[:8]}")
+    newer = {**_article_action(doc_id, "newer"), "version": 2_000_000_000_000}
+    older = {**_article_action(doc_id, "older"), "version": 1_000_000_000_000}
+    buffer = IndexBuffer(stack.redis, stack.prefix)
+    buffer.push(Entry([newer], "http://x.test/"))
+    buffer.push(Entry([older], "http://x.test/"))
+
+    stack.ingest("deadletter", "replay", "--limit", "0")
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not index.exists(
+        index=f"{stack.prefix}-articles", id=doc_id, refresh=True
+    ):
+        time.sleep(0.3)
+    while time.monotonic() < deadline and any(
+        buffer.status()[part] for part in ("pages_waiting", "pages_in_flight")
+    ):
+        time.sleep(0.3)
+    index.indices.refresh(index=f"{stack.prefix}-articles")
+    assert index.get(index=f"{stack.prefix}-articles", id=doc_id)["_source"]["title"] == "newer"
