@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -35,39 +36,80 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def _workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[bytes]]:
+def _workers(env: dict[str, str], log_dir: Path) -> dict[str, subprocess.Popen[bytes]]:
     pools = {
         "crawl": ["-P", "threads", "-c", "16"],
         "parse": ["-P", "prefork", "-c", str(os.cpu_count() or 2)],
         "index": ["-P", "threads", "-c", "4"],
     }
-    processes = []
+    processes = {}
     for queue, pool in pools.items():
         log = (log_dir / f"{queue}.log").open("ab")
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(BIN / "celery"),
-                    "-A",
-                    "workers.app",
-                    "worker",
-                    "-Q",
-                    queue,
-                    *pool,
-                    "-n",
-                    f"bench-{queue}-{uuid.uuid4().hex[:6]}@%h",
-                    "-l",
-                    "WARNING",
-                    "--without-mingle",
-                    "--without-gossip",
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        processes[queue] = subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "workers.app",
+                "worker",
+                "-Q",
+                queue,
+                *pool,
+                "-n",
+                f"bench-{queue}-{uuid.uuid4().hex[:6]}@%h",
+                "-l",
+                "WARNING",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     return processes
+
+
+def _group_stats(pgid: int) -> tuple[int, float]:
+    """Resident bytes and CPU seconds (user + system) so far of the live processes of a
+    process group (a worker and its pool children)."""
+    rss, ticks = 0, 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, ...
+            rss += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return rss, ticks / os.sysconf("SC_CLK_TCK")
+
+
+class RssSampler:
+    """Peak resident memory per worker pool, sampled twice a second while a run goes on,
+    and the CPU seconds each pool spent during it."""
+
+    def __init__(self, pools: dict[str, int]) -> None:
+        self.pools = pools
+        self.peak = dict.fromkeys(pools, 0)
+        self.cpu = dict.fromkeys(pools, 0.0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            for name, pgid in self.pools.items():
+                self.peak[name] = max(self.peak[name], _group_stats(pgid)[0])
+
+    def __enter__(self) -> RssSampler:
+        self.cpu = {name: -_group_stats(pgid)[1] for name, pgid in self.pools.items()}
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        for name, pgid in self.pools.items():
+            self.cpu[name] += _group_stats(pgid)[1]
 
 
 def _ingest(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -103,16 +145,21 @@ def run_pipeline(site_url: str, stories: int, prefix: str, log_dir: Path) -> dic
             if time.monotonic() > deadline:
                 raise SystemExit(f"workers did not start; logs in {log_dir}")
             time.sleep(1)
-        summary = json.loads(_ingest(env, "crawl", "bench", "--wait", "--timeout", "900").stdout)
+        with RssSampler({queue: process.pid for queue, process in processes.items()}) as rss:
+            summary = json.loads(
+                _ingest(env, "crawl", "bench", "--wait", "--timeout", "900").stdout
+            )
     finally:
-        for process in processes:
+        for process in processes.values():
             os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
+        for process in processes.values():
             process.wait(timeout=30)
     return {
         "pages": float(summary["pages_fetched"]),
         "articles": float(summary["articles_indexed"]),
         "seconds": float(summary["seconds"]),
+        **{f"rss_{queue}_mb": peak / 2**20 for queue, peak in rss.peak.items()},
+        **{f"cpu_{queue}_s": seconds for queue, seconds in rss.cpu.items()},
     }
 
 

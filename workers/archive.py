@@ -70,8 +70,7 @@ class ArchivedResponse:
 
 
 def _gzip_member(data: bytes) -> bytes:
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-    return compressor.compress(data) + compressor.flush()
+    return zlib.compress(data, GZIP_LEVEL, wbits=zlib.MAX_WBITS | 16)
 
 
 class WarcArchive:
