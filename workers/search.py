@@ -88,6 +88,7 @@ SOURCE_FIELDS = [
 PLACEMENT_FIELDS = ["seen_on", "block", "position", "first_seen", "last_seen"]
 
 _AGE = re.compile(r"(\d+)\s*(s|m|min|h|d|w)", re.IGNORECASE)
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AGE_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _FIELD_TERM = re.compile(r"([+-]?)([A-Za-z][A-Za-z_]*):(.*)", re.DOTALL)
 # What simple_query_string reads as operators; a query of nothing else searches nothing.
@@ -197,7 +198,11 @@ class Hit:
 
 
 def parse_when(value: str, *, now: datetime | None = None, option: str = "--since") -> datetime:
-    """An ISO date or datetime (UTC unless it says otherwise), or an age such as `2h`, `3d`."""
+    """An ISO date or datetime (UTC unless it says otherwise), or an age such as `2h`, `3d`.
+
+    A bare date given to `--until` means the end of that day, so `--until 2026-11-30`
+    includes the 30th.
+    """
     text = value.strip()
     now = now or datetime.now(UTC)
     if match := _AGE.fullmatch(text):
@@ -209,7 +214,10 @@ def parse_when(value: str, *, now: datetime | None = None, option: str = "--sinc
             f"cannot read {option} {value!r}: give an ISO date or time (2026-11-30, "
             "2026-11-30T08:00Z) or an age (90m, 2h, 3d, 1w)"
         ) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    if option == "--until" and _DATE_ONLY.fullmatch(text):
+        when += timedelta(days=1) - timedelta(milliseconds=1)
+    return when
 
 
 def _tokens(query: str) -> Iterable[str]:

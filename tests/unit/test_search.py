@@ -61,6 +61,14 @@ def test_parse_when_reads_ages_and_iso_dates(value: str, expected: datetime) -> 
     assert parse_when(value, now=NOW) == expected
 
 
+def test_a_bare_date_until_includes_that_whole_day() -> None:
+    end = parse_when("2026-11-30", now=NOW, option="--until")
+    assert end == datetime(2026, 11, 30, 23, 59, 59, 999000, tzinfo=UTC)
+    assert parse_when("2026-11-30T08:00Z", option="--until") == datetime(
+        2026, 11, 30, 8, tzinfo=UTC
+    )
+
+
 @pytest.mark.parametrize("value", ["yesterday", "2h ago", "-3d", "2026-13-01", ""])
 def test_parse_when_refuses_what_it_cannot_read(value: str) -> None:
     """An unreadable date names the option and the accepted forms."""
