@@ -6,7 +6,7 @@ import copy
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -148,11 +148,15 @@ def test_language_subfields_in_the_mapping_are_searched_with_the_same_boost() ->
     assert "headline.english^3" in _text_fields(teasers)
 
 
-def test_keyword_subfields_are_not_searched_as_text() -> None:
-    """`title.raw` (a keyword for Kibana) is not a text field to run words against."""
-    body = build_body("articles", parse_query("x"), SearchRequest("x"), _mapping("articles"))
+@pytest.mark.parametrize("kind", ["articles", "teasers"])
+def test_only_text_fields_are_searched_as_text(kind: Literal["articles", "teasers"]) -> None:
+    """Keyword sub-fields (`title.keyword`, for Kibana) are not searched with words."""
+    types = _mapping(kind, language_subfields=True)
+    assert any(type_ == "keyword" and "." in path for path, type_ in types.items())
+    body = build_body(kind, parse_query("x"), SearchRequest("x"), types)
     assert body is not None
-    assert not any(field.startswith("title.raw") for field in _text_fields(body))
+    searched = [field.split("^")[0] for field in _text_fields(body)]
+    assert {types[field] for field in searched} == {"text"}
 
 
 def test_a_filter_the_kind_lacks_rules_the_kind_out() -> None:
