@@ -137,7 +137,9 @@ start_redis() {
   mkdir -p "$dir"
   local args=(--port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes
               --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --protected-mode yes)
-  if [ "$persist" = yes ]; then args+=(--appendonly yes --save "60 1")
+  # Durable mode: every write is appended and fsynced once a second (README: "What a
+  # Redis crash can lose"); snapshots as well, for faster restarts.
+  if [ "$persist" = yes ]; then args+=(--appendonly yes --appendfsync everysec --save "60 1")
   else args+=(--appendonly no --save ""); fi
   redis-server "${args[@]}" || die "redis-server did not start (see $dir/redis.log)"
   local i
@@ -148,9 +150,18 @@ start_redis() {
   die "redis-server on port $port did not answer (see $dir/redis.log)"
 }
 
+# Waits for the exit: a durable Redis writes its files on the way out, and one whose folder
+# is deleted under it (scripts/test cleans up right after) cannot save and will not exit.
 stop_redis() {
-  local dir="$1"
-  pid_alive "$dir/redis.pid" && kill "$(cat "$dir/redis.pid")" 2>/dev/null
+  local dir="$1" pid i
+  pid_alive "$dir/redis.pid" || return 0
+  pid="$(cat "$dir/redis.pid" 2>/dev/null)" || return 0
+  kill "$pid" 2>/dev/null
+  for i in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null
   return 0
 }
 

@@ -33,7 +33,11 @@ QUEUES = ("crawl", "parse", "index")
 def _celery_config(settings: Settings) -> dict[str, Any]:
     return {
         "broker_url": settings.redis_url,
+        # A broker that goes away (restart, crash, network) is waited for, forever: a
+        # worker never exits because Redis is down, it reconnects and goes on consuming.
         "broker_connection_retry_on_startup": True,
+        "broker_connection_retry": True,
+        "broker_connection_max_retries": None,
         # visibility_timeout stays well above the longest countdown a task schedules
         # (IngestTask.retry_backoff_max), so a delayed task is never delivered twice; it is
         # also how long a message held by a worker that died stays invisible.
@@ -41,6 +45,15 @@ def _celery_config(settings: Settings) -> dict[str, Any]:
             "visibility_timeout": settings.visibility_timeout,
             "socket_timeout": 10,
             "socket_connect_timeout": 5,
+            "socket_keepalive": True,
+            "retry_on_timeout": True,
+            # Ping idle pooled connections so one left dead by a restart is replaced.
+            "health_check_interval": 10,
+            # Look for messages held past visibility_timeout (their worker died, or lost
+            # them when the broker restarted) every few seconds, not kombu's default of
+            # every ~100 s (10 s interval x throttle 10).
+            "unacked_restore_interval": max(1, min(10, settings.visibility_timeout // 5)),
+            "unacked_restore_throttle": 1,
         },
         "task_serializer": "json",
         "result_serializer": "json",

@@ -68,6 +68,10 @@ def plain(text: str, style: str = "") -> Text:
 
 console = PlainConsole()
 errors = PlainConsole(stderr=True)
+# A waited-for run with no progress for this long is checked for vanished tasks.
+STALL_CHECK_AFTER = 15.0
+# `ingest status` lists this many of the newest runs.
+STATUS_RUNS = 10
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -96,20 +100,39 @@ def crawl(
 
 
 def _wait_and_report(run_id: str, timeout: float) -> None:
-    """Poll the run until no task of it is open, then print its figures as JSON."""
-    from workers.app import resources  # noqa: PLC0415
+    """Poll the run until every task of it finished or is known lost, then print its figures.
+
+    Exits 0 for a `done` run, 3 for an `incomplete` one (Redis restarted, or tasks vanished:
+    crawl again to recover), 2 when the timeout passes first.
+    """
+    from workers.app import QUEUES, resources  # noqa: PLC0415
 
     runs = resources().runs
     deadline = time.monotonic() + timeout
+    last_progress, progress_at = None, time.monotonic()
     while True:
         summary = runs.summary(run_id)
-        if summary is not None and summary.open_tasks == 0:
+        if summary is not None and summary.settled:
             break
+        progress = summary.as_dict() if summary else None
+        if progress is not None:
+            progress.pop("seconds")
+        if progress != last_progress:
+            last_progress, progress_at = progress, time.monotonic()
+        elif time.monotonic() - progress_at > STALL_CHECK_AFTER:
+            runs.vanished(run_id, QUEUES)  # no progress for a while: is anything still held?
+            progress_at = time.monotonic()
         if time.monotonic() > deadline:
             typer.echo(json.dumps(summary.as_dict() if summary else {"run_id": run_id}))
             raise _fail(f"run {run_id} still has open tasks after {timeout}s", code=2)
         time.sleep(0.25)
     typer.echo(json.dumps(summary.as_dict()))
+    if summary.state != "done":
+        raise _fail(
+            f"run {run_id} is incomplete ({summary.incomplete}): run the crawl again to "
+            "fetch what was lost",
+            code=3,
+        )
 
 
 @cli.command()
@@ -405,6 +428,13 @@ def status(
             report["queues"][queue] = int(res.redis.llen(queue))
         report["deadletters"] = int(res.redis.llen("deadletter"))
         report["index_buffer"] = res.index_buffer.status()
+        report["runs"] = [
+            {
+                key: run[key]
+                for key in ("run_id", "source", "state", "incomplete_reason", "open_tasks")
+            }
+            for run in (summary.as_dict() for summary in res.runs.recent(STATUS_RUNS))
+        ]
     except Exception as exc:  # noqa: BLE001 -- any failure here means "not reachable"
         report["redis_error"] = str(exc)
     try:
@@ -459,6 +489,11 @@ def _print_status(report: dict[str, Any], queues: tuple[str, ...]) -> None:
             waited = round(time.time() - since)
             state += f"; waiting for Elasticsearch for {waited} s (nothing is lost)"
         table.add_row("index buffer", state)
+    for run in report.get("runs", []):
+        state = run["state"] + (
+            f" ({run['incomplete_reason']})" if run["incomplete_reason"] else ""
+        )
+        table.add_row(f"run {run['run_id'][:12]}", f"{run['source']} · {state}")
     if report.get("reindex_due"):
         due = ", ".join(report["reindex_due"])
         table.add_row("templates changed", f"{due}: run `ingest reindex`")
@@ -468,12 +503,15 @@ def _print_status(report: dict[str, Any], queues: tuple[str, ...]) -> None:
 @cli.command()
 def run(run_id: Annotated[str, typer.Argument(help="Run id printed by `ingest crawl`.")]) -> None:
     """Figures of one crawl run, and its errors, as JSON."""
-    from workers.app import resources  # noqa: PLC0415
+    from workers.app import QUEUES, resources  # noqa: PLC0415
 
     runs = resources().runs
     summary = runs.summary(run_id)
     if summary is None:
         raise _fail(f"no run {run_id!r} (runs are kept for 7 days)")
+    if summary.open_tasks:
+        runs.vanished(run_id, QUEUES)
+        summary = runs.summary(run_id) or summary
     typer.echo(json.dumps({**summary.as_dict(), "error_urls": runs.errors(run_id)}, indent=2))
 
 

@@ -259,7 +259,9 @@ def links_to_follow(
 
 
 def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
-    """Remember a fetch only once its page was parsed: a failed parse is retried next visit."""
+    """Remember a fetch only once it is complete: parsed, and its documents indexed (the
+    index task calls this). A page whose parse or index step failed or was lost (a crash,
+    a Redis restart) is fetched again by the next visit."""
     frontier.record_fetch(
         record.requested_url,
         source=record.source,

@@ -115,12 +115,20 @@ def check_target(url: str, allow_private: bool) -> None:
     host = parts.host
     if not host:
         raise PageRejected("URL has no host", url)
-    if host.lower().strip("[]") != split_host.lower().strip("[]"):
+    if parts.raw_host.decode("ascii").lower() != _ascii_host(split_host):
         # Two URL parsers disagree about the host: what was scoped is not what is fetched.
         raise PageRejected(f"ambiguous host ({host!r} or {split_host!r})", url)
     literal = literal_address(host)
     if literal is not None and not allow_private:
         refuse_unless_public(host, literal, url)
+
+
+def _ascii_host(host: str) -> str:
+    """A host name as it goes on the wire (IDNA), for comparing two parsers' answers."""
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host.lower()
 
 
 def guarded_transport(backend: GuardedBackend) -> httpx.HTTPTransport:

@@ -76,11 +76,13 @@ class Entry:
     page_url: str = ""
     run_id: str | None = None
     token: str | None = None  # the run's open task this entry closes
+    # The page's fetch record, remembered once its documents are written (workers.tasks).
+    completes: dict[str, Any] | None = None
 
     def encode(self) -> str:
         body = json.dumps(
             {"actions": self.actions, "page_url": self.page_url, "run_id": self.run_id,
-             "token": self.token},
+             "token": self.token, "completes": self.completes},
             separators=(",", ":"),
         )  # fmt: skip
         return f"{len(self.actions)}|{len(body)}|{body}"
@@ -89,7 +91,13 @@ class Entry:
     def decode(cls, raw: bytes | str) -> Entry:
         text = raw.decode() if isinstance(raw, bytes) else raw
         data = json.loads(text.split("|", 2)[2])
-        return cls(data["actions"], data.get("page_url", ""), data.get("run_id"), data.get("token"))
+        return cls(
+            data["actions"],
+            data.get("page_url", ""),
+            data.get("run_id"),
+            data.get("token"),
+            data.get("completes"),
+        )
 
 
 @dataclass(slots=True)
@@ -239,12 +247,17 @@ class IndexBuffer:
 
 
 def settle(
-    runs: Runs, done: list[tuple[Entry, list[tuple[str, str]], list[tuple[dict[str, Any], str]]]]
+    runs: Runs,
+    done: list[tuple[Entry, list[tuple[str, str]], list[tuple[dict[str, Any], str]]]],
+    on_complete: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
     """After a batch: dead-letter each refused document with its reason, record each page's
-    written documents in its run, and close the run's token for the page."""
+    written documents in its run, call `on_complete` with each page's fetch record (the
+    page now counts as fetched), and close the run's token for the page."""
     finished: list[tuple[str, str, list[str], list[str]]] = []
     for entry, written, bad in done:
+        if on_complete is not None and entry.completes:
+            on_complete(entry.completes)
         for action, reason in bad:
             log.error("document_rejected", kind=action["kind"], doc_id=action["doc_id"],
                       reason=reason, url=entry.page_url)  # fmt: skip

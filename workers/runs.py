@@ -1,7 +1,18 @@
-"""Crawl runs in Redis: which tasks are still open, what they achieved, and the dead letters."""
+"""Crawl runs in Redis: which tasks are still open, what they achieved, and the dead letters.
+
+A run is `done` only when every task it registered finished AND nothing can have been
+forgotten: Redis (which holds both the queues and this bookkeeping) kept running from the
+run's start to its end. After a Redis restart the last second of writes may be gone (AOF
+`appendfsync everysec`), which can drop a task and its registration together, so such a
+run is `incomplete` (reason `redis_restarted`), never `done`. A task still registered but
+held by no queue and no worker (`vanished`, found by `Runs.vanished`) also makes a run
+`incomplete`. Re-running the crawl recovers either: pages count as fetched only once their
+documents were indexed (workers.tasks), so everything that was lost is fetched again.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -15,11 +26,15 @@ from workers.store import redis_errors
 RUN_TTL = 7 * 24 * 3600
 DEADLETTER_KEY = "deadletter"
 DEADLETTER_MAX = 100_000
+# Every run's id, scored by its start time, for `ingest status` (the newest are kept).
+RUNS_KEY = "runs"
+RUNS_KEPT = 1000
 
 # Mark a URL as seen in this run, remembering which task admitted it. Send it when it is
 # new, or when the same parent task runs again (redelivered after a crash) and the child
 # has not reported back: a worker killed between admitting and sending loses nothing.
 # Atomic, and another parent linking to the same URL never causes a second fetch.
+# Open tasks live in a sorted set scored by the time they were registered.
 _ADMIT = """
 local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[5])
 if added == 1 then
@@ -29,15 +44,25 @@ if added == 1 then
   if n > tonumber(ARGV[3]) then
     return 0
   end
-  redis.call('SADD', KEYS[2], ARGV[2])
+  redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ARGV[4])
   return 1
 end
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[5] then
-  return redis.call('SISMEMBER', KEYS[2], ARGV[2])
+  if redis.call('ZSCORE', KEYS[2], ARGV[2]) then
+    return 1
+  end
 end
 return 0
 """
+# Kombu's Redis transport keeps messages delivered but not yet acknowledged here.
+UNACKED_KEY = "unacked"
+# A registered task missing from the broker this long is vanished, not in transit (a task
+# is registered just before it is sent).
+VANISH_GRACE = 10.0
+VANISH_RECHECK = 1.0
+# Suffix of the run tasks that index-buffer entries close (workers.tasks.index_documents).
+FLUSH_ENTRY_SUFFIX = ":flush"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +79,32 @@ class RunSummary:
     articles_indexed: int
     teasers_indexed: int
     errors: int
+    # Why the run cannot be trusted to be complete: "redis_restarted", "tasks_vanished".
+    incomplete: str | None = None
+    vanished_tasks: int = 0
+
+    @property
+    def state(self) -> str:
+        """running, done, or incomplete (finished, or stuck, with work possibly lost)."""
+        if self.incomplete:
+            return "incomplete"
+        return "done" if self.open_tasks == 0 else "running"
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more will happen: every open task finished or is known to be lost."""
+        return self.open_tasks <= self.vanished_tasks
 
     def as_dict(self) -> dict[str, Any]:
         seconds = (self.finished_at or time.time()) - self.started_at
         return {
             "run_id": self.run_id,
             "source": self.source,
-            "done": self.open_tasks == 0,
+            "done": self.state == "done",
+            "state": self.state,
+            "incomplete_reason": self.incomplete,
+            "open_tasks": self.open_tasks,
+            "vanished_tasks": self.vanished_tasks,
             "pages_fetched": self.pages_fetched,
             "pages_unchanged": self.pages_unchanged,
             "articles_indexed": self.articles_indexed,
@@ -89,15 +133,26 @@ class Runs:
     def _key(self, run_id: str, part: str) -> str:
         return f"run:{run_id}:{part}"
 
+    def server_id(self) -> str:
+        """Redis's run_id: it changes whenever redis-server restarts."""
+        with redis_errors("reading the server identity"):
+            info = self.client.info("server")
+        return str(info.get("run_id", ""))
+
     def start(self, run_id: str, source: str, first_task_id: str | None) -> None:
         """Record a new run; `first_task_id` is the task that will send its seeds."""
+        now = time.time()
+        server = self.server_id()
         with redis_errors("starting a run"):
             pipe = self.client.pipeline(transaction=True)
             pipe.hset(
-                self._key(run_id, "meta"), mapping={"source": source, "started_at": time.time()}
+                self._key(run_id, "meta"),
+                mapping={"source": source, "started_at": now, "server": server},
             )
             if first_task_id is not None:
-                pipe.sadd(self._key(run_id, "open"), first_task_id)
+                pipe.zadd(self._key(run_id, "open"), {first_task_id: now})
+            pipe.zadd(RUNS_KEY, {run_id: now})
+            pipe.zremrangebyrank(RUNS_KEY, 0, -RUNS_KEPT - 1)
             for part in ("meta", "open"):
                 pipe.expire(self._key(run_id, part), RUN_TTL)
             pipe.execute()
@@ -108,14 +163,16 @@ class Runs:
         """True when the URL's fetch task should be sent (first sight, within the page cap)."""
         keys = [self._key(run_id, "seen"), self._key(run_id, "open"), self._key(run_id, "count")]
         with redis_errors("admitting a URL"):
-            result = self._admit(keys=keys, args=[url, task_id, max_pages, RUN_TTL, parent_id])
+            result = self._admit(
+                keys=keys, args=[url, task_id, max_pages, RUN_TTL, parent_id, time.time()]
+            )
         return bool(cast(Any, result))
 
     def open_task(self, run_id: str, task_id: str) -> None:
         """Register a task the run must wait for (parse and index hops, reschedules)."""
         with redis_errors("opening a task"):
             pipe = self.client.pipeline(transaction=False)
-            pipe.sadd(self._key(run_id, "open"), task_id)
+            pipe.zadd(self._key(run_id, "open"), {task_id: time.time()})
             pipe.expire(self._key(run_id, "open"), RUN_TTL)
             pipe.execute()
 
@@ -123,11 +180,18 @@ class Runs:
         """The task finished for good (success, dropped, or dead-lettered)."""
         with redis_errors("closing a task"):
             pipe = self.client.pipeline(transaction=True)
-            pipe.srem(self._key(run_id, "open"), task_id)
-            pipe.scard(self._key(run_id, "open"))
+            pipe.zrem(self._key(run_id, "open"), task_id)
+            pipe.zcard(self._key(run_id, "open"))
             _, remaining = pipe.execute()
-            if remaining == 0:
-                self.client.hsetnx(self._key(run_id, "meta"), "finished_at", time.time())
+        if remaining == 0:
+            self._mark_finished(run_id)
+
+    def _mark_finished(self, run_id: str) -> None:
+        """The run's open set emptied: note when, and on which Redis server instance."""
+        meta = self._key(run_id, "meta")
+        with redis_errors("finishing a run"):
+            if self.client.hsetnx(meta, "finished_at", time.time()):
+                self.client.hset(meta, "finished_server", self.server_id())
 
     def record(self, run_id: str, what: str, *members: str) -> None:
         """Add members to one of the run's tallies: fetched, unchanged, articles, teasers."""
@@ -152,17 +216,14 @@ class Runs:
                     if members:
                         pipe.sadd(self._key(run_id, what), *members)
                         pipe.expire(self._key(run_id, what), RUN_TTL)
-                pipe.srem(self._key(run_id, "open"), task_id)
+                pipe.zrem(self._key(run_id, "open"), task_id)
             run_ids = sorted({run_id for run_id, _, _, _ in done})
             for run_id in run_ids:
-                pipe.scard(self._key(run_id, "open"))
+                pipe.zcard(self._key(run_id, "open"))
             remaining = pipe.execute()[-len(run_ids) :]
             finished = [run_id for run_id, left in zip(run_ids, remaining, strict=True) if not left]
-            if finished:
-                pipe = self.client.pipeline(transaction=False)
-                for run_id in finished:
-                    pipe.hsetnx(self._key(run_id, "meta"), "finished_at", time.time())
-                pipe.execute()
+        for run_id in finished:
+            self._mark_finished(run_id)
 
     def record_error(self, run_id: str, url: str, error: str) -> None:
         key = self._key(run_id, "errors")
@@ -181,13 +242,24 @@ class Runs:
         with redis_errors("reading a run"):
             pipe = self.client.pipeline(transaction=False)
             pipe.hgetall(self._key(run_id, "meta"))
-            for part in ("open", "fetched", "unchanged", "articles", "teasers"):
+            pipe.zcard(self._key(run_id, "open"))
+            for part in ("fetched", "unchanged", "articles", "teasers"):
                 pipe.scard(self._key(run_id, part))
             pipe.hlen(self._key(run_id, "errors"))
             meta, open_, fetched, unchanged, articles, teasers, errors = pipe.execute()
         if not meta:
             return None
         finished = meta.get(b"finished_at")
+        started_on = meta.get(b"server", b"").decode()
+        ended_on = (meta.get(b"finished_server") or b"").decode() if finished else None
+        if ended_on is None and open_:
+            ended_on = self.server_id()
+        incomplete = None
+        if started_on and ended_on and ended_on != started_on:
+            incomplete = "redis_restarted"
+        vanished = self._still_vanished(run_id) if open_ else 0
+        if vanished and incomplete is None:
+            incomplete = "tasks_vanished"
         return RunSummary(
             run_id=run_id,
             source=meta[b"source"].decode(),
@@ -199,7 +271,83 @@ class Runs:
             articles_indexed=articles,
             teasers_indexed=teasers,
             errors=errors,
+            incomplete=incomplete,
+            vanished_tasks=vanished,
         )
+
+    def _still_vanished(self, run_id: str) -> int:
+        """How many of the tasks last found vanished are still open (a late one may finish)."""
+        with redis_errors("reading a run"):
+            lost = [
+                m.decode()
+                for m in cast(set[bytes], self.client.smembers(self._key(run_id, "vanished")))
+            ]
+            if not lost:
+                return 0
+            scores = self.client.zmscore(self._key(run_id, "open"), lost)
+        return sum(score is not None for score in scores)
+
+    def recent(self, limit: int = 10) -> list[RunSummary]:
+        """The newest runs, newest first (those whose records expired are skipped)."""
+        with redis_errors("listing runs"):
+            ids = cast(list[bytes], self.client.zrevrange(RUNS_KEY, 0, limit - 1))
+        found = (self.summary(run_id.decode()) for run_id in ids)
+        return [summary for summary in found if summary is not None]
+
+    def vanished(self, run_id: str, queues: tuple[str, ...]) -> set[str]:
+        """Open tasks of the run that no queue and no worker holds any more (and record them).
+
+        Every live message of a task is either waiting in its queue's list or, once a
+        worker took it (running, or waiting for its countdown), in kombu's `unacked` hash.
+        A message moves between the two without a transaction, so a task counts as vanished
+        only when two scans VANISH_RECHECK apart both miss it and it is still open after;
+        one registered within VANISH_GRACE seconds may be in transit and is not counted.
+        """
+        open_key = self._key(run_id, "open")
+        with redis_errors("checking a run's tasks"):
+            cutoff = time.time() - VANISH_GRACE
+            missing = {
+                member.decode()
+                for member in cast(list[bytes], self.client.zrangebyscore(open_key, 0, cutoff))
+            }
+            # An index-buffer token is held by the buffer (workers.indexbuffer), not by a
+            # broker message; it is lost only with Redis data, which redis_restarted covers.
+            missing = {task for task in missing if not task.endswith(FLUSH_ENTRY_SUFFIX)}
+            for scan in range(2):
+                if not missing:
+                    break
+                if scan:
+                    time.sleep(VANISH_RECHECK)
+                missing -= self._broker_task_ids(queues)
+            ordered = list(missing)
+            still_open = self.client.zmscore(open_key, ordered) if ordered else []
+            lost = {task for task, score in zip(ordered, still_open, strict=True) if score}
+            key = self._key(run_id, "vanished")
+            pipe = self.client.pipeline(transaction=True)
+            pipe.delete(key)
+            if lost:
+                pipe.sadd(key, *lost)
+                pipe.expire(key, RUN_TTL)
+            pipe.execute()
+        return lost
+
+    def _broker_task_ids(self, queues: tuple[str, ...]) -> set[str]:
+        """Task ids of every message in the queues and in the unacknowledged hash."""
+        messages: list[Any] = []
+        for queue in queues:
+            for item in cast(list[bytes], self.client.lrange(queue, 0, -1)):
+                with contextlib.suppress(ValueError):
+                    messages.append(json.loads(item))
+        for value in cast(list[bytes], self.client.hvals(UNACKED_KEY)):
+            with contextlib.suppress(ValueError):
+                entry = json.loads(value)  # [message, exchange, routing key]
+                messages.append(entry[0] if isinstance(entry, list) and entry else None)
+        ids: set[str] = set()
+        for message in messages:
+            headers = message.get("headers") if isinstance(message, dict) else None
+            if isinstance(headers, dict) and headers.get("id"):
+                ids.add(str(headers["id"]))
+        return ids
 
     # dead letters -----------------------------------------------------------------------
 

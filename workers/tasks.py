@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 import traceback
@@ -16,7 +17,7 @@ from workers.crawl import Busy, FetchRecord, Outcome, links_to_follow, record_pa
 from workers.errors import ExtractionError, IngestError, Retryable, SearchUnavailable, StorageError
 from workers.indexbuffer import FLUSH_DELAY, Entry, FlushReport, settle
 from workers.parse import FeedError, parse_stored_page, read_page
-from workers.runs import child_task_id, new_run_id
+from workers.runs import FLUSH_ENTRY_SUFFIX, child_task_id, new_run_id
 from workers.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -267,6 +268,10 @@ def parse_page(
         links=len(result.links),
         reason=result.reason,
     )
+    # The page counts as fetched (not fetched again before recrawl_after, its content
+    # "unchanged") only once its documents are indexed: a page whose parse or index step
+    # was lost (a crash, a Redis restart) is fetched again by the next run.
+    record = FetchRecord(requested_url or url, source, page_key, etag, last_modified, archive_ref)
     if result.actions:
         _send_hop(
             index_documents,
@@ -275,6 +280,7 @@ def parse_page(
             f"{url}|{page_key}",
             actions=[action.to_json() for action in result.actions],
             page_url=url,
+            completes=dataclasses.asdict(record) if follow_links else None,
         )
     if not follow_links:
         return
@@ -285,8 +291,8 @@ def parse_page(
     )
     if followed:
         log.info("links_queued", count=followed)
-    record = FetchRecord(requested_url or url, source, page_key, etag, last_modified, archive_ref)
-    record_parsed(res.frontier, record)
+    if not result.actions:
+        record_parsed(res.frontier, record)
 
 
 @app.task(base=IngestTask, bind=True, name="index.bulk")
@@ -296,6 +302,7 @@ def index_documents(
     actions: list[dict[str, Any]],
     page_url: str = "",
     run_id: str | None = None,
+    completes: dict[str, Any] | None = None,
     attempt: int = 0,
 ) -> None:
     """Hand a page's documents to the index buffer; they are written in a shared batch.
@@ -304,11 +311,11 @@ def index_documents(
     """
     res = self.res
     _bind(url=page_url, run_id=run_id)
-    token = f"{self.request.id}:flush"
+    token = f"{self.request.id}{FLUSH_ENTRY_SUFFIX}"
     try:
         if run_id:
             res.runs.open_task(run_id, token)
-        pages = res.index_buffer.push(Entry(actions, page_url, run_id, token))
+        pages = res.index_buffer.push(Entry(actions, page_url, run_id, token, completes))
         if res.index_buffer.full(pages):
             _flush_now(res)
         elif res.index_buffer.claim_schedule():
@@ -332,9 +339,16 @@ def index_flush(self: IngestTask, attempt: int = 0) -> None:
         self.come_back(FLUSH_DELAY)
 
 
+def _complete(res: Resources, record: dict[str, Any]) -> None:
+    """A page's documents are written: from now on it counts as fetched."""
+    record_parsed(res.frontier, FetchRecord(**record))
+
+
 def _flush_now(res: Resources) -> FlushReport:
     """Drain the buffer; record each page's documents in its run, dead-letter refusals."""
-    report = res.index_buffer.flush(res.index, partial(settle, res.runs))
+    report = res.index_buffer.flush(
+        res.index, partial(settle, res.runs, on_complete=partial(_complete, res))
+    )
     if report.batches:
         log.info("documents_indexed", batches=report.batches, written=report.written,
                  rejected=report.rejected, pages=len(report.entries))  # fmt: skip
