@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 import yaml
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, NotFoundError
 
 from workers.demosite import NewsSite, serve
 
@@ -179,6 +179,18 @@ class Stack:
         alias = f"{self.prefix}-{kind}"
         self.es.indices.refresh(index=alias)
         return int(self.es.count(index=alias)["count"])
+
+    def indexed_urls(self, kind: str, source: str) -> set[str]:
+        """URLs of one source's documents (one query, where a CLI search per URL is slow)."""
+        alias = f"{self.prefix}-{kind}"
+        try:
+            self.es.indices.refresh(index=alias)
+            found = self.es.search(
+                index=alias, query={"term": {"source": source}}, size=1000, source=["url"]
+            )
+        except NotFoundError:  # nothing indexed yet in this session
+            return set()
+        return {hit["_source"]["url"] for hit in found["hits"]["hits"]}
 
     def count_source(self, kind: str, source: str) -> int:
         alias = f"{self.prefix}-{kind}"

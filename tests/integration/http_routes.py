@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+import httpcore
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 
@@ -21,3 +24,18 @@ def reply(status: int, body: bytes = b"", content_type: str = "text/html", **hea
         request.wfile.write(body)
 
     return handler
+
+
+class LoopbackOnly(httpcore.NetworkBackend):
+    """A fetcher's connector that dials 127.0.0.1 only: any other address is recorded and
+    refused, never contacted, so a test can prove where a fetch would have gone."""
+
+    def __init__(self) -> None:
+        self.dialled: list[str] = []
+        self.real = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, **options: Any) -> httpcore.NetworkStream:
+        self.dialled.append(host)
+        if host != "127.0.0.1":
+            raise httpcore.ConnectError(f"test network: {host} is not reachable")
+        return self.real.connect_tcp(host, port, **options)

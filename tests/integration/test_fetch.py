@@ -7,9 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
-import httpcore
 import pytest
 
 from workers.errors import (
@@ -24,7 +22,7 @@ from workers.errors import (
 )
 from workers.fetch import Fetcher, FetchLimits, Validators, parse_retry_after
 
-from .http_routes import Route, reply
+from .http_routes import LoopbackOnly, Route, reply
 
 pytestmark = pytest.mark.integration
 
@@ -252,21 +250,7 @@ class _Resolver:
         return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
 
 
-class _LoopbackOnly(httpcore.NetworkBackend):
-    """Connects to 127.0.0.1 only; any other address is recorded and refused, never dialled."""
-
-    def __init__(self) -> None:
-        self.dialled: list[str] = []
-        self.real = httpcore.SyncBackend()
-
-    def connect_tcp(self, host: str, port: int, **options: Any) -> httpcore.NetworkStream:
-        self.dialled.append(host)
-        if host != "127.0.0.1":
-            raise httpcore.ConnectError(f"test network: {host} is not reachable")
-        return self.real.connect_tcp(host, port, **options)
-
-
-def _guarded(resolver: _Resolver, connector: _LoopbackOnly) -> Fetcher:
+def _guarded(resolver: _Resolver, connector: LoopbackOnly) -> Fetcher:
     limits = FetchLimits(read_timeout=1.0, deadline=2.0, max_body_bytes=2 * 1024 * 1024)
     return Fetcher("news-ingest-test/1.0", limits, resolver=resolver, connector=connector)
 
@@ -274,7 +258,7 @@ def _guarded(resolver: _Resolver, connector: _LoopbackOnly) -> Fetcher:
 def test_connection_is_pinned_to_the_resolved_address(base: str) -> None:
     """A name is resolved once, connected by address, and still sent as the Host header."""
     port = base.rsplit(":", 1)[1]
-    resolver, connector = _Resolver(["127.0.0.1"]), _LoopbackOnly()
+    resolver, connector = _Resolver(["127.0.0.1"]), LoopbackOnly()
     client = _guarded(resolver, connector)
     try:
         result = client.fetch(f"http://news.test:{port}/echo-host", allow_private=True)
@@ -288,7 +272,7 @@ def test_connection_is_pinned_to_the_resolved_address(base: str) -> None:
 def test_dns_rebinding_cannot_reach_loopback(base: str) -> None:
     """Public at check time, loopback afterwards: the fetch dials the vetted address only."""
     port = base.rsplit(":", 1)[1]
-    resolver, connector = _Resolver(["93.184.215.14"], ["127.0.0.1"]), _LoopbackOnly()
+    resolver, connector = _Resolver(["93.184.215.14"], ["127.0.0.1"]), LoopbackOnly()
     client = _guarded(resolver, connector)
     hits_before = len(HITS)
     try:
@@ -305,7 +289,7 @@ def test_dns_rebinding_cannot_reach_loopback(base: str) -> None:
 
 def test_off_scope_redirect_is_refused_before_any_lookup(base: str) -> None:
     """A redirect refused by the hop check costs no DNS lookup and no connection."""
-    resolver, connector = _Resolver(["127.0.0.1"]), _LoopbackOnly()
+    resolver, connector = _Resolver(["127.0.0.1"]), LoopbackOnly()
     client = _guarded(resolver, connector)
 
     def in_scope(hop: str) -> None:
@@ -333,7 +317,7 @@ def test_off_scope_redirect_is_refused_before_any_lookup(base: str) -> None:
 )
 def test_unfetchable_targets_are_refused_without_network(url: str) -> None:
     """Other schemes, credentials and non-public literal addresses never reach the network."""
-    resolver, connector = _Resolver(["127.0.0.1"]), _LoopbackOnly()
+    resolver, connector = _Resolver(["127.0.0.1"]), LoopbackOnly()
     client = _guarded(resolver, connector)
     try:
         with pytest.raises(PageRejected):

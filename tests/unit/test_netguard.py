@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from workers.errors import BlockedAddress
+from workers.errors import BlockedAddress, PageRejected
+from workers.fetch import check_target
 from workers.netguard import GuardedBackend, embedded_ipv4, is_public, literal_address
 
 # (address, public?, why). Every row that embeds an IPv4 address names it.
@@ -129,3 +130,38 @@ def test_allow_private_still_pins() -> None:
     """A source allowed on private networks gets the resolved address, unvetted."""
     backend = GuardedBackend(allow_private=True, resolver=_Answers(["10.0.0.1"]))
     assert backend.addresses("intranet.example", 80) == ["10.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://news.example/a",
+        "https://xn--bcher-kva.example/story",
+        "https://bücher.example/story",
+        "http://[2606:4700::1111]/",
+        "http://93.184.215.14:8080/",
+    ],
+)
+def test_fetchable_targets_pass_the_offline_check(url: str) -> None:
+    """Public names (IDN too) and public literals pass the check that needs no network."""
+    check_target(url, allow_private=False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://news.example/",
+        "file:///etc/passwd",
+        "http://user:pw@news.example/",
+        "http://news.example@127.0.0.1/",
+        "http://127.1/",
+        "http://0x7f.0.0.1/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://[64:ff9b::a00:1]/",
+        "http://[2002:c0a8:101::1]/",
+    ],
+)
+def test_unfetchable_targets_fail_the_offline_check(url: str) -> None:
+    """Other schemes, credentials and non-public literals are refused with no lookup."""
+    with pytest.raises(PageRejected):
+        check_target(url, allow_private=False)
