@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from workers.extract.teasers import TeaserScan, find_teasers, split_credit
+from workers.extract.captions import split_credit
+from workers.extract.teasers import TeaserScan, find_teasers
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 # The teaser fixtures; article_* fixtures belong to the article extractor's tests.

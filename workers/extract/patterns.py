@@ -230,17 +230,71 @@ def is_hidden_style(style: str) -> bool:
     return bool(_HIDDEN_STYLE.search(style))
 
 
+# --- phrases: one list each, read by the body filter and the teaser scan -------------------
+
+# Labels that introduce links to other stories ("Also read:", "Lesen Sie auch").
+SEE_ALSO_PHRASES = (
+    "read also", "also read", "see also", "related", "more on this", "more from",
+    "more for you", "more stories", "more news", "further reading", "recommended",
+    "you may also like", "you might also like",
+    "lesen sie auch", "lesen sie mehr", "mehr zum thema", "mehr dazu", "auch interessant",
+    "das könnte sie auch interessieren", "weitere artikel", "zum thema",
+    "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "sur le même sujet",
+    "lee también", "ver también", "te puede interesar", "noticias relacionadas",
+    "leia também", "veja também", "leggi anche", "potrebbe interessarti", "lees ook",
+    "läs också", "les også", "læs også", "czytaj też", "czytaj także",
+    "читайте также", "смотрите также", "اقرأ أيضا", "اقرأ أيضاً",
+    "관련기사", "関連記事", "相关新闻", "相關新聞",
+)  # fmt: skip
+# Links that only lead on to the rest of a story ("Read more", "Weiterlesen").
+READ_MORE_PHRASES = (
+    "read more", "keep reading", "read on", "read the full story", "read the full article",
+    "continue reading", "full story", "view more", "see more", "show more", "show less",
+    "learn more", "weiterlesen", "lire la suite", "lire plus", "leer más", "seguir leyendo",
+    "leggi tutto", "leggi di più", "leia mais", "läs mer", "les mer", "læs mere", "lees meer",
+    "czytaj więcej", "подробнее", "читать далее", "더보기", "続きを読む",
+)  # fmt: skip
+# Words that are a "read more" link only when they are the whole label ("More »").
+READ_MORE_WORDS = ("more", "mehr")
+# Headings of teaser blocks besides the see-also labels ("Most read", "Latest").
+BLOCK_HEADING_PHRASES = (
+    "more on", "latest", "most read", "most popular", "most viewed", "most shared",
+    "trending", "top stories", "editor's picks", "editors picks", "editors' picks",
+    "don't miss", "dont miss", "meistgelesen",
+)  # fmt: skip
+# Lines that ask the reader to do something, or label an advertisement.
+CALL_TO_ACTION_PHRASES = (
+    "watch", "listen", "click here", "sign up", "subscribe", "advertisement", "advertising",
+    "sponsored", "share this", "share on", "follow us", "follow on", "anzeige", "werbung",
+    "publicité", "publicidad", "pubblicità", "реклама", "إعلان",
+)  # fmt: skip
+
+
+def _alternation(*phrases: tuple[str, ...]) -> str:
+    """A regex alternation of phrases, longest first, so no phrase shadows a longer one."""
+    words = sorted({phrase for group in phrases for phrase in group}, key=len, reverse=True)
+    return "|".join(re.escape(word) for word in words)
+
+
 # Lines that introduce links to other stories or ask the reader to do something.
 BOILERPLATE_LINE = re.compile(
-    r"^\W*(?:read more|read also|also read|see also|related|more on this|more from|"
-    r"recommended|watch|listen|click here|sign up|subscribe|advertisement|advertising|"
-    r"sponsored|share this|share on|follow us|follow on|lesen sie auch|lesen sie mehr|"
-    r"mehr zum thema|mehr dazu|auch interessant|das könnte sie auch interessieren|anzeige|"
-    r"werbung|weiterlesen|zum thema|lire aussi|à lire aussi|a lire aussi|lire la suite|"
-    r"voir aussi|publicité|lee también|leer más|ver también|publicidad|leia também|"
-    r"leia mais|veja também|leggi anche|leggi di più|pubblicità|lees ook|lees meer|"
-    r"läs också|läs mer|les også|les mer|læs også|læs mere|czytaj też|czytaj także|"
-    r"читайте также|смотрите также|реклама|اقرأ أيضا|اقرأ أيضاً|إعلان)\b",
+    r"^\W*(?:" + _alternation(SEE_ALSO_PHRASES, READ_MORE_PHRASES, CALL_TO_ACTION_PHRASES) + r")\b",
+    re.IGNORECASE,
+)
+# A whole label that is a "read more" link.
+READ_MORE_LABEL = re.compile(
+    r"^\W*(?:" + _alternation(READ_MORE_PHRASES, READ_MORE_WORDS) + r")\W*$", re.IGNORECASE
+)
+# A label or heading naming a block of links to other stories ("More for you", "Lire aussi").
+RELATED_LABEL = re.compile(
+    r"^\W*(?:" + _alternation(SEE_ALSO_PHRASES, BLOCK_HEADING_PHRASES, ("read more",)) + r")",
+    re.IGNORECASE,
+)
+# Labels and headings that mark paid content: links under them are never teasers.
+SPONSORED_LABEL = re.compile(
+    r"^\W*(?:sponsored|paid (?:content|post|partner)|partner (?:content|news|stories)|"
+    r"promoted|advertorial|anzeige|werbung|publicité|publicidad|pubblicità|"
+    r"from (?:our|the web|around the web)|around the web|you may like|recommended by)\b",
     re.IGNORECASE,
 )
 

@@ -64,3 +64,16 @@ def looks_binary(text: str, sample: int = 8192) -> bool:
         if char == "\ufffd" or (char < " " and char not in _TEXT_CONTROLS) or char == "\x7f"
     )
     return junk / len(head) > BINARY_RATIO
+
+
+# Characters that take no room on screen: zero-width spaces and joiners, BOM, soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def clean_visible(text: str) -> str:
+    """Text as shown: whitespace collapsed, zero-width characters and soft hyphens dropped."""
+    return " ".join(text.translate(_INVISIBLE).split())
+
+
+# Han, Kana and Hangul: headlines in these scripts are short in characters but full of words.
+CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\u3040-\u30ff\uf900-\ufaff]")

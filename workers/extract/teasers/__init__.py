@@ -1,0 +1,28 @@
+"""Teaser blocks: cards that point to other stories, on listing pages and inside articles."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from workers.extract.teasers.blocks import TeaserScan, assemble
+from workers.extract.teasers.cards import find_cards
+from workers.extract.teasers.tree import aggregate, index_page
+from workers.urls import normalize_url
+
+__all__ = ["TeaserScan", "find_teasers"]
+
+
+def find_teasers(soup: BeautifulSoup, page_url: str) -> TeaserScan:
+    """Find teaser blocks and cards on a parsed page without changing the tree.
+
+    Cards are the largest elements around a story link that hold no other story's link;
+    sibling cards under one parent form a block, widened to take in its heading.
+    """
+    tree = index_page(soup, page_url)
+    if not tree.tags:
+        return TeaserScan()
+    aggregate(tree)
+    cards = find_cards(tree)
+    if not cards:
+        return TeaserScan()
+    return assemble(tree, cards, normalize_url(page_url) or page_url)

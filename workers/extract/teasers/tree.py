@@ -1,0 +1,292 @@
+"""Pass 1 and 2 of the teaser scan: the page flattened into arrays, story links marked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+from workers.extract.patterns import READ_MORE_LABEL
+from workers.extract.teasers.vocab import (
+    CAPTION,
+    CAPTION_CONTEXT,
+    CHROME,
+    CONTENT,
+    EMPTY,
+    EXCLUDE_ROLES,
+    EXCLUDE_TOKENS,
+    EXCLUDED,
+    HEADINGS,
+    IN_HEADING,
+    KEEP_TOKENS,
+    LINKING,
+    MUTED,
+    NAME_FLAGS,
+    NEVER_EXCLUDED,
+    NON_STORY_SEGMENTS,
+    NON_STORY_SUFFIXES,
+    SITE_NAME_META,
+    SOCIAL_HOSTS,
+    TITLE_SEPARATOR,
+    TOKEN_SPLIT,
+)
+from workers.extract.text import CJK_RE, clean_visible
+from workers.urls import normalize_url
+
+
+@dataclass(slots=True)
+class Tree:
+    """The page flattened into parallel arrays, in document (pre-)order."""
+
+    tags: list[Tag] = field(default_factory=list)
+    parent: list[int] = field(default_factory=list)
+    prev: list[int] = field(default_factory=list)  # previous element sibling, or -1
+    names: list[str] = field(default_factory=list)
+    tokens: list[frozenset[str]] = field(default_factory=list)
+    end: list[int] = field(default_factory=list)
+    text: list[int] = field(default_factory=list)
+    # bit set of EXCLUDED, MUTED, ... per element, inherited from the ancestors
+    flags: list[int] = field(default_factory=list)
+    has_img: list[bool] = field(default_factory=list)
+    headings: list[int] = field(default_factory=list)
+    h1s: list[int] = field(default_factory=list)
+    paras: list[int] = field(default_factory=list)
+    primaries: list[int] = field(default_factory=list)
+    url: list[str | None] = field(default_factory=list)
+    multi: list[bool] = field(default_factory=list)
+    # anchor index -> raw href, and for primary anchors -> story URL and text
+    hrefs: dict[int, str] = field(default_factory=dict)
+    story: dict[int, str] = field(default_factory=dict)
+    anchor_text: dict[int, str] = field(default_factory=dict)
+    base: str = ""
+    self_urls: set[str] = field(default_factory=set)
+    # case-folded names of the site itself: a heading saying only that names no block
+    site_names: set[str] = field(default_factory=set)
+
+
+def _tokens_of(attrs: Mapping[str, object], cache: dict[str, frozenset[str]]) -> frozenset[str]:
+    cls = attrs.get("class")
+    ident = attrs.get("id")
+    if not cls and not ident:
+        return EMPTY
+    key = " ".join(cls) if isinstance(cls, list) else str(cls or "")
+    if isinstance(ident, str):
+        key = f"{key} {ident}"
+    found = cache.get(key)
+    if found is None:
+        found = frozenset(tok for tok in TOKEN_SPLIT.split(key.lower()) if tok)
+        cache[key] = found
+    return found
+
+
+def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
+    """Pass 1, over the soup: flatten elements, own text lengths, zones, hrefs."""
+    tree = Tree(base=page_url)
+    cache: dict[str, frozenset[str]] = {}
+    canonical: list[str] = []
+    page_title = ""
+    tags, parent, names, tokens = tree.tags, tree.parent, tree.names, tree.tokens
+    text, flags, hrefs, prev = tree.text, tree.flags, tree.hrefs, tree.prev
+    last_kid: list[int] = []  # per element: its latest element child so far
+    top_kid = -1
+    # open elements from the root down: descendants come in document order, so a node's
+    # parent is always on this stack once the finished subtrees above it are popped
+    open_tags: list[object] = [soup]
+    open_idx = [-1]
+    for node in soup.descendants:
+        up = node.parent
+        while open_tags[-1] is not up and len(open_tags) > 1:
+            open_tags.pop()
+            open_idx.pop()
+        p = open_idx[-1]
+        if type(node) is NavigableString:
+            if p >= 0 and not flags[p] & MUTED:
+                stripped = node.strip()
+                if stripped:
+                    text[p] += len(stripped)
+            continue
+        if not isinstance(node, Tag):
+            continue
+        i = len(tags)
+        open_tags.append(node)
+        open_idx.append(i)
+        name = node.name
+        attrs = node.attrs
+        tok = _tokens_of(attrs, cache) if attrs else EMPTY
+        f = (flags[p] if p >= 0 else 0) | NAME_FLAGS.get(name, 0)
+        if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(name, attrs, tok, f):
+            f |= EXCLUDED
+        if tok and tok & CAPTION_CONTEXT:
+            f |= CAPTION
+        tags.append(node)
+        parent.append(p)
+        prev.append(last_kid[p] if p >= 0 else top_kid)
+        if p >= 0:
+            last_kid[p] = i
+        else:
+            top_kid = i
+        last_kid.append(-1)
+        names.append(name)
+        tokens.append(tok)
+        text.append(0)
+        flags.append(f)
+        if name not in LINKING:
+            continue
+        href = attrs.get("href")
+        if name == "a":
+            rel = attrs.get("rel")
+            # rel=author/tag links and hreflang links to other editions are never stories
+            if (
+                isinstance(href, str)
+                and "hreflang" not in attrs
+                and not (isinstance(rel, list) and ("author" in rel or "tag" in rel))
+            ):
+                hrefs[i] = href
+        elif name == "base":
+            if isinstance(href, str) and href.strip() and tree.base == page_url:
+                tree.base = urljoin(page_url, href.strip())
+        elif name == "link":
+            rel = attrs.get("rel")
+            if isinstance(rel, list) and "canonical" in rel and isinstance(href, str):
+                canonical.append(href)
+        elif name == "title":
+            if not page_title:
+                page_title = node.get_text()
+        else:
+            key = attrs.get("property") or attrs.get("name")
+            content = attrs.get("content")
+            if isinstance(content, str) and key == "og:url":
+                canonical.append(content)
+            elif isinstance(content, str) and key in SITE_NAME_META:
+                tree.site_names.add(clean_visible(content).casefold())
+    for raw in [page_url, *canonical]:
+        own = normalize_url(raw, page_url)
+        if own is not None:
+            tree.self_urls.add(own)
+    if page_title and urlsplit(page_url).path in ("", "/"):
+        # on a home page the <title> is the site's name, maybe with a slogan
+        for part in TITLE_SEPARATOR.split(page_title):
+            tree.site_names.add(clean_visible(part).casefold())
+    return tree
+
+
+def _excluded(name: str, attrs: Mapping[str, object], tok: frozenset[str], flags: int) -> bool:
+    """True for navigation, page headers/footers, share bars, tag lists and the like."""
+    if name in CHROME and (name not in ("header", "footer") or not flags & CONTENT):
+        return True
+    if name in NEVER_EXCLUDED:
+        return False
+    role = attrs.get("role")
+    if isinstance(role, str) and role.lower() in EXCLUDE_ROLES:
+        return True
+    return bool(tok) and bool(tok & EXCLUDE_TOKENS) and not tok & KEEP_TOKENS
+
+
+def aggregate(tree: Tree) -> None:
+    """Pass 2, reverse document order: subtree sizes, text, images, primary story links."""
+    n = len(tree.tags)
+    parent, names, text = tree.parent, tree.names, tree.text
+    size = [1] * n
+    has_img = [False] * n
+    headings = [0] * n
+    h1s = [0] * n
+    paras = [0] * n
+    prim = [0] * n
+    url: list[str | None] = [None] * n
+    multi = [False] * n
+    hrefs, flags, story = tree.hrefs, tree.flags, tree.story
+    url_cache: dict[str, str | None] = {}
+    for i in range(n - 1, -1, -1):
+        name = names[i]
+        if name in ("img", "picture"):
+            has_img[i] = True
+        elif name in HEADINGS:
+            headings[i] += 1
+            if name == "h1":
+                h1s[i] += 1
+        elif name == "p":
+            paras[i] += 1
+        if i in hrefs and not flags[i] & EXCLUDED:
+            target = _primary_target(tree, i, has_img[i], url_cache)
+            if target is not None:
+                story[i] = target
+                prim[i] += 1
+                if url[i] is None:
+                    url[i] = target
+                elif url[i] != target:
+                    multi[i] = True
+        p = parent[i]
+        if p < 0:
+            continue
+        size[p] += size[i]
+        text[p] += text[i]
+        headings[p] += headings[i]
+        h1s[p] += h1s[i]
+        paras[p] += paras[i]
+        prim[p] += prim[i]
+        if has_img[i]:
+            has_img[p] = True
+        if multi[i]:
+            multi[p] = True
+        elif url[i] is not None:
+            if url[p] is None:
+                url[p] = url[i]
+            elif url[p] != url[i]:
+                multi[p] = True
+    tree.end = [i + size[i] for i in range(n)]
+    tree.has_img, tree.headings, tree.h1s, tree.paras = has_img, headings, h1s, paras
+    tree.primaries, tree.url, tree.multi = prim, url, multi
+
+
+def _primary_target(tree: Tree, i: int, has_img: bool, cache: dict[str, str | None]) -> str | None:
+    """The story URL of anchor i when it is a primary link (headline, image, read-more)."""
+    if not has_img and tree.text[i] < 6:
+        return None
+    label = clean_visible(tree.tags[i].get_text(" "))
+    if not (
+        has_img
+        or headline_ish(label)
+        or READ_MORE_LABEL.match(label)
+        or (tree.flags[i] & IN_HEADING and len(label) >= 10 and " " in label)
+    ):
+        return None
+    href = tree.hrefs[i]
+    if href in cache:
+        target = cache[href]
+    else:
+        target = cache[href] = _story_url(href, tree.base, tree.self_urls)
+    if target is not None:
+        tree.anchor_text[i] = label
+    return target
+
+
+def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    lowered = href[:12].lower()
+    if lowered.startswith(("javascript:", "mailto:", "tel:", "data:", "sms:", "whatsapp:")):
+        return None
+    target = normalize_url(href, base)
+    if target is None or target in self_urls:
+        return None
+    parts = urlsplit(target)
+    host = parts.hostname or ""
+    if any(host == social or host.endswith("." + social) for social in SOCIAL_HOSTS):
+        return None
+    path = parts.path.lower()
+    if (path == "/" and not parts.query) or path.endswith(NON_STORY_SUFFIXES):
+        return None
+    if any(segment in NON_STORY_SEGMENTS for segment in path.split("/")):
+        return None
+    return target
+
+
+def headline_ish(text: str) -> bool:
+    """Long enough to be a story headline rather than a menu entry or a kicker."""
+    if len(text) >= 20 and text.count(" ") >= 3:
+        return True
+    return len(CJK_RE.findall(text[:40])) >= 8

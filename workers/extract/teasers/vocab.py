@@ -1,0 +1,167 @@
+"""The teaser scan's tuning and vocabulary: element roles, class tokens, URL shapes, flags."""
+
+from __future__ import annotations
+
+import re
+from enum import IntFlag
+
+# --- tuning -------------------------------------------------------------------------------
+
+# A card is at most this much text and this many paragraphs (headline, summary, caption).
+CARD_MAX_TEXT = 1500
+CARD_MAX_PARAS = 6
+# Text outside cards a block container may hold (its heading, "Show more", ad labels).
+BLOCK_MAX_OVERHEAD = 300
+# An anchor is "standalone" when its text is at least this share of its enclosing block.
+STANDALONE_SHARE = 0.6
+# Block headings are short.
+HEADING_MAX_CHARS = 80
+HEADING_MAX_WORDS = 10
+# How many nearby siblings may be looked at for a block heading.
+HEADING_LOOKBACK = 1
+# ...passing over at most this many siblings in all (empty ad slots, spacers).
+HEADING_MAX_STEPS = 8
+HEADLINE_MAX_CHARS = 300
+# A block's first card that is a bare link this short, outside the list of the other cards,
+# is the block's linked heading ("Most read" -> /ranking/), not a story.
+HEADING_LINK_MAX_CHARS = 30
+HEADING_LINK_MAX_CJK = 20
+SUMMARY_MIN_CHARS = 20
+SUMMARY_MAX_CHARS = 1000
+
+# --- vocabularies -------------------------------------------------------------------------
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Elements whose text is never read and whose links are never teasers.
+MUTED_TAGS = frozenset(
+    {"script", "style", "template", "noscript", "svg", "select", "button", "head", "iframe"}
+)
+# Elements that make a <header>/<footer> inside them local to content rather than the page's.
+CONTENT_TAGS = frozenset({"article", "section", "aside", "li", "main"})
+# Inline elements an anchor's enclosing block is looked for through.
+INLINE = frozenset(
+    {"a", "span", "strong", "b", "em", "i", "small", "font", "u", "mark", "time", "sup", "sub"}
+    | {"abbr", "cite", "q", "s", "bdi", "bdo", "label"}
+)
+# Page chrome by element name; <header>/<footer> only outside article/section/aside/li/main.
+CHROME = frozenset({"nav", "menu", "address", "header", "footer"})
+# Page-level containers: a stray class like "has-navigation" on them excludes nothing.
+NEVER_EXCLUDED = frozenset({"html", "body", "main", "article"})
+STOP = frozenset({"html", "body", "main", "[document]"})
+EXCLUDE_ROLES = frozenset({"navigation", "menu", "menubar", "banner", "contentinfo", "search"})
+EXCLUDE_TOKENS = frozenset(
+    {"nav", "navbar", "navigation", "subnav", "menu", "mainmenu", "megamenu", "breadcrumb"}
+    | {"breadcrumbs", "footer", "pagination", "pager", "paging", "share", "sharing", "sharebar"}
+    | {"shares", "social", "socials", "tags", "tag", "tagcloud", "keywords", "comments"}
+    | {"comment", "cookie", "cookies", "consent", "skiplink", "toolbar", "byline", "author"}
+    | {"authors", "avatar"}
+)
+# Tokens by which a card or block names itself; they outweigh an incidental excluded token.
+KEEP_TOKENS = frozenset(
+    {"card", "teaser", "teasers", "post", "posts", "story", "stories", "article", "articles"}
+    | {"related", "more", "latest", "headline", "title"}
+)
+TITLE_TOKENS = frozenset({"title", "headline", "heading", "hed", "heads"})
+BLOCK_TITLE_TOKENS = TITLE_TOKENS | {"label", "head", "header"}
+SUMMARY_TOKENS = frozenset(
+    {"summary", "excerpt", "dek", "deck", "description", "desc", "standfirst"}
+    | {"lead", "intro", "abstract", "subtitle", "subheadline", "text", "snippet"}
+)
+META_TOKENS = frozenset(
+    {"date", "time", "timestamp", "byline", "author", "meta", "category", "kicker", "label"}
+    | {"tag", "tags", "credit", "caption", "eyebrow", "overline", "topline", "section"}
+)
+CAPTION_TOKENS = frozenset({"caption", "figcaption", "legend"})
+CREDIT_TOKENS = frozenset(
+    {"credit", "credits", "copyright", "photographer", "photocredit", "mediarights", "rights"}
+)
+# Small lines above a headline, inside its element: "Politics", "Exclusive", "WWF-Studie".
+KICKER_TOKENS = frozenset(
+    {"kicker", "dachzeile", "topline", "overline", "eyebrow", "roofline", "supertitle"}
+    | {"overhead", "flag", "rubric", "category", "label", "tag", "marker", "spitzmarke"}
+)
+CAPTION_CONTEXT = CAPTION_TOKENS | CREDIT_TOKENS
+SKIP_IMAGE_TOKENS = frozenset({"avatar", "logo", "icon", "author", "sprite", "emoji", "badge"})
+# Path segments of pages that are not stories.
+NON_STORY_SEGMENTS = frozenset(
+    {"tag", "tags", "topic", "topics", "author", "authors", "autor", "autoren", "category"}
+    | {"categories", "kategorie", "profile", "profiles", "user", "users", "search", "suche"}
+    | {"login", "signin", "signup", "register", "subscribe", "subscription", "newsletter"}
+    | {"newsletters", "account", "abo", "contact", "impressum", "imprint", "privacy"}
+    | {"datenschutz", "terms", "about", "feed", "rss", "page", "comments", "cart"}
+)
+NON_STORY_SUFFIXES = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".svg",
+    ".pdf",
+    ".mp3",
+    ".mp4",
+    ".xml",
+    ".rss",
+    ".zip",
+)
+SOCIAL_HOSTS = (
+    "facebook.com",
+    "twitter.com",
+    "x.com",
+    "linkedin.com",
+    "pinterest.com",
+    "reddit.com",
+    "whatsapp.com",
+    "wa.me",
+    "t.me",
+    "telegram.me",
+    "instagram.com",
+    "tiktok.com",
+    "flipboard.com",
+    "vk.com",
+    "news.google.com",
+    "apps.apple.com",
+    "play.google.com",
+    "threads.net",
+    "bsky.app",
+    "mastodon.social",
+)
+
+TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+LABEL_TRIM = " \t\n:|-–—»›>•·"
+EMPTY: frozenset[str] = frozenset()
+# Second-level labels under country domains: "co.uk", "com.au", "or.jp".
+SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
+# Elements read for page facts: links, <base>, canonical <link>, og: <meta>, <title>.
+LINKING = frozenset({"a", "base", "link", "meta", "title"})
+SITE_NAME_META = frozenset({"og:site_name", "application-name"})
+TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*::\s*|\s+·\s+")
+
+
+class ScanFlag(IntFlag):
+    """Per-element flags of the teaser scan, inherited by descendants."""
+
+    EXCLUDED = 1  # navigation, page chrome: links here are never teasers
+    MUTED = 2  # script, style and the like: no readable text
+    CONTENT = 4  # inside article/section/aside/li/main: <header>/<footer> here are local
+    IN_HEADING = 8  # inside h1-h6
+    CAPTION = 16  # inside an image caption or credit
+    PAID = 32  # inside a block labelled sponsored / partner / paid: never teasers
+
+
+# The flags as plain ints: the scan combines them once per element, where enum arithmetic
+# would cost more than the rest of the loop.
+EXCLUDED = int(ScanFlag.EXCLUDED)
+MUTED = int(ScanFlag.MUTED)
+CONTENT = int(ScanFlag.CONTENT)
+IN_HEADING = int(ScanFlag.IN_HEADING)
+CAPTION = int(ScanFlag.CAPTION)
+PAID = int(ScanFlag.PAID)
+
+# Flags an element's name alone sets on it and its descendants.
+NAME_FLAGS = {
+    **dict.fromkeys(MUTED_TAGS, EXCLUDED | MUTED),
+    **dict.fromkeys(CONTENT_TAGS, CONTENT),
+    **dict.fromkeys(HEADINGS, IN_HEADING),
+    "figcaption": CAPTION,
+}
