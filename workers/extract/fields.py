@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Tag
 
 from workers.extract.body import BodyResult, Sums, is_dateline, select_blocks
+from workers.extract.captions import credit_name, split_credit
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Block, Page
+from workers.extract.images import img_src, is_pixel, srcset_src
 from workers.extract.language import detect_language, normalise_language
 from workers.extract.metadata import Structured, Value
 from workers.extract.patterns import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
@@ -319,15 +321,22 @@ def pick_image(
 
 
 def _img_src(tag: Tag) -> str | None:
+    """The picture an <img> (or the first <img> inside `tag`) shows, lazy-loading included."""
     image = tag if tag.name == "img" else tag.find("img")
     if not isinstance(image, Tag):
         content = tag.get("content")
         return content if isinstance(content, str) else None
-    for attr in ("src", "data-src", "data-original", "data-lazy-src"):
-        value = image.get(attr)
-        if isinstance(value, str) and value.strip() and not value.startswith("data:"):
-            return value
-    return None
+    if is_pixel(image.attrs):
+        return None
+    found = img_src(image.attrs)
+    if found is None:
+        # lxml nests the <img> of a <picture> inside its (unclosed) <source> elements
+        picture = image.find_parent("picture")
+        for source in picture.find_all("source") if isinstance(picture, Tag) else ():
+            found = srcset_src(source.attrs) if isinstance(source, Tag) else None
+            if found:
+                break
+    return found
 
 
 def _caption_for(page: Page, image_url: str, page_url: str) -> tuple[str | None, str | None]:
@@ -342,18 +351,26 @@ def _caption_for(page: Page, image_url: str, page_url: str) -> tuple[str | None,
 
 
 def _figure_caption(page: Page, tag: Tag) -> tuple[str | None, str | None]:
+    """Caption and photo credit printed in the image's <figure>."""
     figure = tag if tag.name == "figure" else tag.find_parent("figure")
     if not isinstance(figure, Tag):
         return None, None
     caption_tag = figure.find("figcaption")
     if not isinstance(caption_tag, Tag):
         return None, None
-    credit_tag = caption_tag.find(class_=re.compile(r"credit|copyright|source", re.IGNORECASE))
+    credit_tag = caption_tag.find(class_=_CREDIT_CLASS)
     credit = clean_space(credit_tag.get_text(" ")) if isinstance(credit_tag, Tag) else None
-    caption = clean_space(caption_tag.get_text(" "))
-    if credit and caption.endswith(credit):
-        caption = caption[: -len(credit)].rstrip(" |-\u2013\u2014/")
+    caption: str | None = clean_space(caption_tag.get_text(" "))
+    if credit:
+        if caption and caption.endswith(credit):
+            caption = caption[: -len(credit)].rstrip(" |-\u2013\u2014/")
+        credit = credit_name(credit) or credit
+    else:
+        caption, credit = split_credit(caption or "")
     return caption or None, credit or None
+
+
+_CREDIT_CLASS = re.compile(r"credit|copyright|source", re.IGNORECASE)
 
 
 def pick_canonical(page: Page, structured: Structured, url: str) -> str:
