@@ -234,7 +234,8 @@ def is_hidden_style(style: str) -> bool:
 
 # Labels that introduce links to other stories ("Also read:", "Lesen Sie auch").
 SEE_ALSO_PHRASES = (
-    "read also", "also read", "see also", "related", "more on this", "more from",
+    "read also", "also read", "see also", "read next", "up next", "next up", "related",
+    "more on this", "more from",
     "more for you", "more stories", "more news", "further reading", "recommended",
     "you may also like", "you might also like",
     "lesen sie auch", "lesen sie mehr", "mehr zum thema", "mehr dazu", "auch interessant",
@@ -258,9 +259,9 @@ READ_MORE_PHRASES = (
 READ_MORE_WORDS = ("more", "mehr")
 # Headings of teaser blocks besides the see-also labels ("Most read", "Latest").
 BLOCK_HEADING_PHRASES = (
-    "more on", "latest", "most read", "most popular", "most viewed", "most shared",
-    "trending", "top stories", "editor's picks", "editors picks", "editors' picks",
-    "don't miss", "dont miss", "meistgelesen",
+    "more on", "more in", "more like this", "latest", "popular", "watch next", "most read",
+    "most popular", "most viewed", "most shared", "trending", "top stories", "editor's picks",
+    "editors picks", "editors' picks", "don't miss", "dont miss", "meistgelesen",
 )  # fmt: skip
 # Lines that ask the reader to do something, or label an advertisement.
 CALL_TO_ACTION_PHRASES = (

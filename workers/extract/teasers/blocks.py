@@ -20,6 +20,8 @@ from workers.extract.teasers.vocab import (
     HEADING_MAX_WORDS,
     HEADINGS,
     LABEL_TRIM,
+    PANE_MAX_DEPTH,
+    PANE_TOKENS,
     SECOND_LEVEL,
     STOP,
 )
@@ -187,7 +189,7 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
     outer_end = -1
     for container in sorted(blocks):
         members, names = blocks[container]
-        unique = _unique(members)
+        unique = _unique(tree, container, members)
         if (
             len(unique) > 2
             and unique[0].heading_like
@@ -225,15 +227,28 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
     return scan
 
 
-def _unique(members: list[Card]) -> list[Card]:
-    """Cards in document order, the first of each story URL."""
+def _unique(tree: Tree, container: int, members: list[Card]) -> list[Card]:
+    """Cards in document order, the first of each story URL in each tab pane."""
     unique: list[Card] = []
-    urls: set[str] = set()
+    seen: set[tuple[str, int]] = set()
     for card in sorted(members, key=lambda card: card.idx):
-        if card.url not in urls:
-            urls.add(card.url)
+        key = (card.url, _pane_of(tree, container, card.idx))
+        if key not in seen:
+            seen.add(key)
             unique.append(card)
     return unique
+
+
+def _pane_of(tree: Tree, container: int, node: int) -> int:
+    """The tab pane (role=tabpanel, "tab-pane") holding a card inside its block, else -1."""
+    steps = 0
+    node = tree.parent[node]
+    while node > container and steps < PANE_MAX_DEPTH:
+        if tree.tokens[node] & PANE_TOKENS or tree.tags[node].attrs.get("role") == "tabpanel":
+            return node
+        node = tree.parent[node]
+        steps += 1
+    return -1
 
 
 def _site_of(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from workers.extract.captions import credit_name, split_credit
@@ -19,6 +20,8 @@ from workers.extract.teasers.vocab import (
     CAPTION_TOKENS,
     CARD_MAX_PARAS,
     CARD_MAX_TEXT,
+    CARD_PROSE_CHARS,
+    CARD_PROSE_PARAS,
     CREDIT_TOKENS,
     EXCLUDED,
     HEADING_LINK_MAX_CHARS,
@@ -30,6 +33,7 @@ from workers.extract.teasers.vocab import (
     LABEL_TRIM,
     META_TOKENS,
     MUTED,
+    RANK_TOKENS,
     SKIP_IMAGE_TOKENS,
     STANDALONE_SHARE,
     STOP,
@@ -77,6 +81,10 @@ def find_cards(tree: Tree) -> list[Card]:
                 or text[p] > CARD_MAX_TEXT
                 or paras[p] > CARD_MAX_PARAS
                 or h1s[p] > h1s[top]
+                or (
+                    paras[p] - paras[top] >= CARD_PROSE_PARAS
+                    and text[p] - text[top] > CARD_PROSE_CHARS
+                )
             ):
                 break
             top = p
@@ -95,8 +103,8 @@ def find_cards(tree: Tree) -> list[Card]:
 
 def _standalone(tree: Tree, a: int) -> bool:
     """True when anchor a is not a link inside running prose."""
-    if tree.has_img[a]:
-        return True
+    if tree.has_img[a] or tree.headings[a]:
+        return True  # a picture or a heading inside the link: a card's link, not prose
     block = tree.parent[a]
     while block >= 0 and tree.names[block] in INLINE:
         block = tree.parent[block]
@@ -140,10 +148,12 @@ def _headline_text(tree: Tree, head: int, fallback: int, anchors: list[int]) -> 
     """The story headline: a linked heading, else the longest link text, else any heading."""
     candidates: list[str] = []
     if head >= 0:
-        candidates.append(_without_kicker(tree, head))
+        candidates.append(_without_prefixes(tree, head))
     for a in sorted(anchors, key=lambda x: -len(tree.anchor_text.get(x, ""))):
         label = tree.anchor_text.get(a, "")
-        candidates.append(_first_line(tree, a) if len(label) > 150 else label)
+        candidates.append(
+            _first_line(tree, a) if len(label) > 150 else _without_prefixes(tree, a, label)
+        )
     if fallback >= 0:
         candidates.append(clean_visible(tree.tags[fallback].get_text(" ")))
     for text in candidates:
@@ -157,16 +167,37 @@ def _headline_text(tree: Tree, head: int, fallback: int, anchors: list[int]) -> 
     return None
 
 
-def _without_kicker(tree: Tree, head: int) -> str:
-    """The text of a headline element minus a leading kicker ("WWF study", "Politics")."""
-    text = clean_visible(tree.tags[head].get_text(" "))
-    for j in range(head + 1, tree.end[head]):
-        if tree.tokens[j] & KICKER_TOKENS and tree.text[j]:
-            kicker = clean_visible(tree.tags[j].get_text(" "))
-            if kicker and text.startswith(kicker) and len(kicker) < len(text):
-                return text[len(kicker) :].lstrip(LABEL_TRIM)
+def _without_prefixes(tree: Tree, head: int, text: str | None = None) -> str:
+    """The text of a headline element minus what is printed before the headline in it.
+
+    Kickers ("WWF study", "Politics:"), ranks ("1") and time stamps ("10:42") come first
+    inside many linked headlines; they are dropped while they lead the text.
+    """
+    if text is None:
+        text = clean_visible(tree.tags[head].get_text(" "))
+    j, stop = head + 1, tree.end[head]
+    while j < stop and text:
+        if not tree.text[j]:
+            j += 1
+            continue
+        if not (tree.tokens[j] & PREFIX_TOKENS or tree.names[j] == "time"):
+            prefix = clean_visible(tree.tags[j].get_text(" "))
+            if not _COUNTER.fullmatch(prefix):
+                break
+        else:
+            prefix = clean_visible(tree.tags[j].get_text(" "))
+        if not prefix or not text.startswith(prefix) or len(prefix) >= len(text):
             break
+        text = text[len(prefix) :].lstrip(LABEL_TRIM)
+        j = tree.end[j]
     return text
+
+
+# A link text longer than this wraps a whole card (headline, summary); its first line is read.
+WHOLE_CARD_LINK_CHARS = 150
+# A rank, counter or clock time printed on its own: "1", "2.", "#3", "10:42".
+_COUNTER = re.compile(r"#?\d{1,3}\.?|\d{1,2}[:.]\d{2}")
+PREFIX_TOKENS = KICKER_TOKENS | RANK_TOKENS | {"time", "date", "timestamp", "duration"}
 
 
 def _first_line(tree: Tree, a: int) -> str:

@@ -26,12 +26,15 @@ from workers.extract.teasers.vocab import (
     MUTED,
     NAME_FLAGS,
     NEVER_EXCLUDED,
+    NON_STORY_HOST_LABELS,
     NON_STORY_SEGMENTS,
     NON_STORY_SUFFIXES,
+    PAID,
     SITE_NAME_META,
     SOCIAL_HOSTS,
     TITLE_SEPARATOR,
     TOKEN_SPLIT,
+    UNWANTED_TOKENS,
 )
 from workers.extract.text import CJK_RE, clean_visible
 from workers.urls import normalize_url
@@ -119,6 +122,8 @@ def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
         f = (flags[p] if p >= 0 else 0) | NAME_FLAGS.get(name, 0)
         if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(name, attrs, tok, f):
             f |= EXCLUDED
+        if tok and tok & UNWANTED_TOKENS and name not in NEVER_EXCLUDED:
+            f |= EXCLUDED | PAID
         if tok and tok & CAPTION_CONTEXT:
             f |= CAPTION
         tags.append(node)
@@ -276,6 +281,8 @@ def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
     parts = urlsplit(target)
     host = parts.hostname or ""
     if any(host == social or host.endswith("." + social) for social in SOCIAL_HOSTS):
+        return None
+    if host.split(".", 1)[0] in NON_STORY_HOST_LABELS:
         return None
     path = parts.path.lower()
     if (path == "/" and not parts.query) or path.endswith(NON_STORY_SUFFIXES):

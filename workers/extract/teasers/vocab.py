@@ -10,6 +10,10 @@ from enum import IntFlag
 # A card is at most this much text and this many paragraphs (headline, summary, caption).
 CARD_MAX_TEXT = 1500
 CARD_MAX_PARAS = 6
+# A box set into a story's prose is not widened over the story: an element holding this many
+# more paragraphs and this much more text than the card so far is the prose around it.
+CARD_PROSE_PARAS = 3
+CARD_PROSE_CHARS = 300
 # Text outside cards a block container may hold (its heading, "Show more", ad labels).
 BLOCK_MAX_OVERHEAD = 300
 # An anchor is "standalone" when its text is at least this share of its enclosing block.
@@ -56,12 +60,23 @@ EXCLUDE_TOKENS = frozenset(
     | {"comment", "cookie", "cookies", "consent", "skiplink", "toolbar", "byline", "author"}
     | {"authors", "avatar"}
 )
+# Tokens of paid and commercial widgets: nothing inside is a teaser, whatever else the
+# element calls itself ("rec-card--sponsored" is still sponsored).
+PAID_TOKENS = frozenset(
+    {"sponsored", "sponsor", "sponsors", "taboola", "outbrain", "plista", "trc", "partner"}
+    | {"partners", "anzeige", "advertorial", "promoted", "paid", "adsbygoogle"}
+)
+COMMERCE_TOKENS = frozenset(
+    {"job", "jobs", "jobboard", "shop", "coupon", "coupons", "voucher", "vouchers", "courses"}
+    | {"academy", "price", "offers"}
+)
+UNWANTED_TOKENS = PAID_TOKENS | COMMERCE_TOKENS
 # Tokens by which a card or block names itself; they outweigh an incidental excluded token.
 KEEP_TOKENS = frozenset(
     {"card", "teaser", "teasers", "post", "posts", "story", "stories", "article", "articles"}
     | {"related", "more", "latest", "headline", "title"}
 )
-TITLE_TOKENS = frozenset({"title", "headline", "heading", "hed", "heads"})
+TITLE_TOKENS = frozenset({"title", "headline", "heading", "hed", "heads", "titel", "titre"})
 BLOCK_TITLE_TOKENS = TITLE_TOKENS | {"label", "head", "header"}
 SUMMARY_TOKENS = frozenset(
     {"summary", "excerpt", "dek", "deck", "description", "desc", "standfirst"}
@@ -75,6 +90,12 @@ CAPTION_TOKENS = frozenset({"caption", "figcaption", "legend"})
 CREDIT_TOKENS = frozenset(
     {"credit", "credits", "copyright", "photographer", "photocredit", "mediarights", "rights"}
 )
+# Tab panes: a story listed in two panes ("Most read", "Most shared") is two teasers.
+PANE_TOKENS = frozenset({"tabpanel", "pane", "panel", "tabcontent"})
+# A card's tab pane is looked for at most this many levels above it.
+PANE_MAX_DEPTH = 6
+# Ranks and counters printed inside a linked headline ("1", "2.") are not part of it.
+RANK_TOKENS = frozenset({"rank", "num", "number", "platz", "position", "counter", "index"})
 # Small lines above a headline, inside its element: "Politics", "Exclusive", "WWF-Studie".
 KICKER_TOKENS = frozenset(
     {"kicker", "dachzeile", "topline", "overline", "eyebrow", "roofline", "supertitle"}
@@ -89,6 +110,15 @@ NON_STORY_SEGMENTS = frozenset(
     | {"login", "signin", "signup", "register", "subscribe", "subscription", "newsletter"}
     | {"newsletters", "account", "abo", "contact", "impressum", "imprint", "privacy"}
     | {"datenschutz", "terms", "about", "feed", "rss", "page", "comments", "cart"}
+    # paid content, and the shop, job, coupon and course sections of a news site
+    | {"sponsored", "partner", "partners", "anzeige", "advertorial", "promoted", "brandstudio"}
+    | {"job", "jobs", "stellenmarkt", "products", "shop", "coupons", "vouchers", "gutscheine"}
+    | {"courses", "course"}
+)
+# First labels of hosts that sell rather than report: jobs.example.com, shop.example.com.
+NON_STORY_HOST_LABELS = frozenset(
+    {"jobs", "job", "shop", "store", "vouchers", "coupons", "gutscheine", "academy", "deals"}
+    | {"stellen", "dating", "tickets", "abo", "subscribe"}
 )
 NON_STORY_SUFFIXES = (
     ".jpg",
@@ -146,7 +176,7 @@ class ScanFlag(IntFlag):
     CONTENT = 4  # inside article/section/aside/li/main: <header>/<footer> here are local
     IN_HEADING = 8  # inside h1-h6
     CAPTION = 16  # inside an image caption or credit
-    PAID = 32  # inside a block labelled sponsored / partner / paid: never teasers
+    PAID = 32  # inside a paid or commercial widget (sponsored, partner, shop, jobs)
 
 
 # The flags as plain ints: the scan combines them once per element, where enum arithmetic
