@@ -16,10 +16,12 @@ from workers.extract.teasers.vocab import (
     EXCLUDED,
     HEADING_LOOKBACK,
     HEADING_MAX_CHARS,
+    HEADING_MAX_LINKS,
     HEADING_MAX_STEPS,
     HEADING_MAX_WORDS,
     HEADINGS,
     LABEL_TRIM,
+    MIN_BLOCK_CARDS,
     PANE_MAX_DEPTH,
     PANE_TOKENS,
     SECOND_LEVEL,
@@ -101,7 +103,7 @@ def _heading_of(tree: Tree, totals: _Totals, j: int) -> str | None:
     links = sum(
         1 for k in range(j, tree.end[j]) if names[k] == "a" and not head <= k < tree.end[head]
     )
-    if links > 2:
+    if links > HEADING_MAX_LINKS:
         return None  # a tag list or tab bar
     heading = clean_visible(tree.tags[head if head >= 0 else j].get_text(" ")).strip(LABEL_TRIM)
     if not heading or len(heading) > HEADING_MAX_CHARS or heading.count(" ") >= HEADING_MAX_WORDS:
@@ -200,7 +202,7 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
         labels = [card.label for card in unique if card.label]
         heading = names[0] if names else None
         related = bool(labels) or bool(heading and RELATED_LABEL.match(heading))
-        if len(unique) < 2 and not related:
+        if len(unique) < MIN_BLOCK_CARDS and not related:
             continue
         if not related and not any(card.image or _site_of(card.url) == site for card in unique):
             continue  # bare links to other sites: sources or shop links, not story teasers

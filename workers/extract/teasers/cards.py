@@ -30,6 +30,7 @@ from workers.extract.teasers.vocab import (
     HEADLINE_MAX_CHARS,
     INLINE,
     KICKER_TOKENS,
+    LABEL_MAX_CHARS,
     LABEL_TRIM,
     META_TOKENS,
     MUTED,
@@ -40,6 +41,8 @@ from workers.extract.teasers.vocab import (
     SUMMARY_MAX_CHARS,
     SUMMARY_MIN_CHARS,
     SUMMARY_TOKENS,
+    TITLE_MIN_CHARS,
+    TITLE_MIN_CJK,
     TITLE_TOKENS,
 )
 from workers.extract.text import CJK_RE, clean_visible
@@ -151,9 +154,10 @@ def _headline_text(tree: Tree, head: int, fallback: int, anchors: list[int]) -> 
         candidates.append(_without_prefixes(tree, head))
     for a in sorted(anchors, key=lambda x: -len(tree.anchor_text.get(x, ""))):
         label = tree.anchor_text.get(a, "")
-        candidates.append(
-            _first_line(tree, a) if len(label) > 150 else _without_prefixes(tree, a, label)
-        )
+        if len(label) > WHOLE_CARD_LINK_CHARS:
+            candidates.append(_first_line(tree, a))  # the link wraps the whole card
+        else:
+            candidates.append(_without_prefixes(tree, a, label))
     if fallback >= 0:
         candidates.append(clean_visible(tree.tags[fallback].get_text(" ")))
     for text in candidates:
@@ -161,17 +165,20 @@ def _headline_text(tree: Tree, head: int, fallback: int, anchors: list[int]) -> 
             continue
         if RELATED_LABEL.match(text) and not headline_ish(text):
             continue
-        if (len(text) < 10 or " " not in text) and len(CJK_RE.findall(text)) < 4:
+        if (len(text) < TITLE_MIN_CHARS or " " not in text) and len(
+            CJK_RE.findall(text)
+        ) < TITLE_MIN_CJK:
             continue
         return text[:HEADLINE_MAX_CHARS]
     return None
 
 
 def _without_prefixes(tree: Tree, head: int, text: str | None = None) -> str:
-    """The text of a headline element minus what is printed before the headline in it.
+    """The text of a headline element minus what is printed around the headline in it.
 
     Kickers ("WWF study", "Politics:"), ranks ("1") and time stamps ("10:42") come first
-    inside many linked headlines; they are dropped while they lead the text.
+    inside many linked headlines and are dropped while they lead the text; a date or time
+    element printed last ("9月1日") is dropped too.
     """
     if text is None:
         text = clean_visible(tree.tags[head].get_text(" "))
@@ -190,6 +197,15 @@ def _without_prefixes(tree: Tree, head: int, text: str | None = None) -> str:
             break
         text = text[len(prefix) :].lstrip(LABEL_TRIM)
         j = tree.end[j]
+    last, k = -1, head + 1
+    while k < stop:  # the last child holding text
+        if tree.text[k]:
+            last = k
+        k = tree.end[k]
+    if last > head + 1 and (tree.names[last] == "time" or tree.tokens[last] & SUFFIX_TOKENS):
+        suffix = clean_visible(tree.tags[last].get_text(" "))
+        if suffix and text.endswith(suffix) and len(suffix) < len(text):
+            text = text[: -len(suffix)].rstrip(LABEL_TRIM)
     return text
 
 
@@ -198,6 +214,7 @@ WHOLE_CARD_LINK_CHARS = 150
 # A rank, counter or clock time printed on its own: "1", "2.", "#3", "10:42".
 _COUNTER = re.compile(r"#?\d{1,3}\.?|\d{1,2}[:.]\d{2}")
 PREFIX_TOKENS = KICKER_TOKENS | RANK_TOKENS | {"time", "date", "timestamp", "duration"}
+SUFFIX_TOKENS = frozenset({"time", "date", "timestamp", "duration", "datetime", "ago"})
 
 
 def _first_line(tree: Tree, a: int) -> str:
@@ -288,6 +305,6 @@ def _label(tree: Tree, top: int, headline: str) -> str | None:
     if at <= 0:
         return None
     prefix = full[:at].strip(LABEL_TRIM)
-    if 0 < len(prefix) <= 40 and RELATED_LABEL.match(prefix):
+    if 0 < len(prefix) <= LABEL_MAX_CHARS and RELATED_LABEL.match(prefix):
         return prefix
     return None

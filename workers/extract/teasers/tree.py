@@ -20,8 +20,13 @@ from workers.extract.teasers.vocab import (
     EXCLUDE_TOKENS,
     EXCLUDED,
     HEADINGS,
+    HEADLINE_CJK_WINDOW,
+    HEADLINE_MIN_CHARS,
+    HEADLINE_MIN_CJK,
+    HEADLINE_MIN_SPACES,
     IN_HEADING,
     KEEP_TOKENS,
+    LINK_MIN_CHARS,
     LINKING,
     MUTED,
     NAME_FLAGS,
@@ -32,6 +37,7 @@ from workers.extract.teasers.vocab import (
     PAID,
     SITE_NAME_META,
     SOCIAL_HOSTS,
+    TITLE_MIN_CHARS,
     TITLE_SEPARATOR,
     TOKEN_SPLIT,
     UNWANTED_TOKENS,
@@ -248,14 +254,14 @@ def aggregate(tree: Tree) -> None:
 
 def _primary_target(tree: Tree, i: int, has_img: bool, cache: dict[str, str | None]) -> str | None:
     """The story URL of anchor i when it is a primary link (headline, image, read-more)."""
-    if not has_img and tree.text[i] < 6:
+    if not has_img and tree.text[i] < LINK_MIN_CHARS:
         return None
     label = clean_visible(tree.tags[i].get_text(" "))
     if not (
         has_img
         or headline_ish(label)
         or READ_MORE_LABEL.match(label)
-        or (tree.flags[i] & IN_HEADING and len(label) >= 10 and " " in label)
+        or (tree.flags[i] & IN_HEADING and len(label) >= TITLE_MIN_CHARS and " " in label)
     ):
         return None
     href = tree.hrefs[i]
@@ -294,6 +300,6 @@ def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
 
 def headline_ish(text: str) -> bool:
     """Long enough to be a story headline rather than a menu entry or a kicker."""
-    if len(text) >= 20 and text.count(" ") >= 3:
+    if len(text) >= HEADLINE_MIN_CHARS and text.count(" ") >= HEADLINE_MIN_SPACES:
         return True
-    return len(CJK_RE.findall(text[:40])) >= 8
+    return len(CJK_RE.findall(text[:HEADLINE_CJK_WINDOW])) >= HEADLINE_MIN_CJK

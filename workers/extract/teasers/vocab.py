@@ -30,6 +30,23 @@ HEADLINE_MAX_CHARS = 300
 # is the block's linked heading ("Most read" -> /ranking/), not a story.
 HEADING_LINK_MAX_CHARS = 30
 HEADING_LINK_MAX_CJK = 20
+# A story link's text: links shorter than this (and without a picture) are never stories.
+LINK_MIN_CHARS = 6
+# Headline-like link text: this long with this many spaces, or this many CJK characters
+# among the first HEADLINE_CJK_WINDOW (menus and kickers are shorter).
+HEADLINE_MIN_CHARS = 20
+HEADLINE_MIN_SPACES = 3
+HEADLINE_MIN_CJK = 8
+HEADLINE_CJK_WINDOW = 40
+# The least a card's headline may be: this long with a space, or this many CJK characters.
+TITLE_MIN_CHARS = 10
+TITLE_MIN_CJK = 4
+# A "Read also:" label printed before a card's headline is at most this long.
+LABEL_MAX_CHARS = 40
+# An element with more links than this (outside its heading) is a tab bar, not a heading.
+HEADING_MAX_LINKS = 2
+# Without a related-style heading or label, a block needs this many cards.
+MIN_BLOCK_CARDS = 2
 SUMMARY_MIN_CHARS = 20
 SUMMARY_MAX_CHARS = 1000
 
@@ -76,7 +93,7 @@ KEEP_TOKENS = frozenset(
     {"card", "teaser", "teasers", "post", "posts", "story", "stories", "article", "articles"}
     | {"related", "more", "latest", "headline", "title"}
 )
-TITLE_TOKENS = frozenset({"title", "headline", "heading", "hed", "heads", "titel", "titre"})
+TITLE_TOKENS = frozenset({"title", "headline", "heading", "hed", "heads", "titel", "titre", "ttl"})
 BLOCK_TITLE_TOKENS = TITLE_TOKENS | {"label", "head", "header"}
 SUMMARY_TOKENS = frozenset(
     {"summary", "excerpt", "dek", "deck", "description", "desc", "standfirst"}
@@ -118,7 +135,7 @@ NON_STORY_SEGMENTS = frozenset(
 # First labels of hosts that sell rather than report: jobs.example.com, shop.example.com.
 NON_STORY_HOST_LABELS = frozenset(
     {"jobs", "job", "shop", "store", "vouchers", "coupons", "gutscheine", "academy", "deals"}
-    | {"stellen", "dating", "tickets", "abo", "subscribe"}
+    | {"stellen", "dating", "tickets", "abo", "subscribe", "notices", "classifieds", "listings"}
 )
 NON_STORY_SUFFIXES = (
     ".jpg",
