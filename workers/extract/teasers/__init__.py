@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from workers.extract.teasers.blocks import TeaserScan, assemble
 from workers.extract.teasers.cards import find_cards
 from workers.extract.teasers.tree import aggregate, index_page
+from workers.extract.teasers.vocab import COMMERCE_MAX_SHARE
 from workers.urls import normalize_url
 
 __all__ = ["TeaserScan", "find_teasers"]
@@ -23,6 +24,9 @@ def find_teasers(soup: BeautifulSoup, page_url: str) -> TeaserScan:
         return TeaserScan()
     aggregate(tree)
     cards = find_cards(tree)
+    commerce = sum(card.commerce for card in cards)
+    if commerce <= COMMERCE_MAX_SHARE * len(cards):
+        cards = [card for card in cards if not card.commerce]  # widgets beside the news
     if not cards:
         return TeaserScan()
     return assemble(tree, cards, normalize_url(page_url) or page_url)

@@ -14,7 +14,7 @@ from workers.extract.images import (
     srcset_src,
 )
 from workers.extract.patterns import READ_MORE_LABEL, RELATED_LABEL
-from workers.extract.teasers.tree import Tree, headline_ish
+from workers.extract.teasers.tree import Tree, headline_ish, is_commerce
 from workers.extract.teasers.vocab import (
     CAPTION,
     CAPTION_TOKENS,
@@ -60,6 +60,8 @@ class Card:
     summary: str | None
     image: Image | None
     label: str | None
+    # in a shop/job/coupon widget or linking to such a page (see COMMERCE_MAX_SHARE)
+    commerce: bool = False
 
     @property
     def heading_like(self) -> bool:
@@ -85,7 +87,8 @@ def find_cards(tree: Tree) -> list[Card]:
                 or paras[p] > CARD_MAX_PARAS
                 or h1s[p] > h1s[top]
                 or (
-                    paras[p] - paras[top] >= CARD_PROSE_PARAS
+                    paras[top] == 0
+                    and paras[p] >= CARD_PROSE_PARAS
                     and text[p] - text[top] > CARD_PROSE_CHARS
                 )
             ):
@@ -144,7 +147,8 @@ def _read_card(tree: Tree, top: int, anchors: list[int]) -> Card | None:
     headline_at = head if head >= 0 else fallback
     summary = _summary(tree, top, headline_at, headline)
     image = _image(tree, top)
-    return Card(top, url, headline, summary, image, _label(tree, top, headline))
+    label = _label(tree, top, headline)
+    return Card(top, url, headline, summary, image, label, is_commerce(tree, top, url))
 
 
 def _headline_text(tree: Tree, head: int, fallback: int, anchors: list[int]) -> str | None:

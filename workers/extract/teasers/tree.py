@@ -14,6 +14,10 @@ from workers.extract.teasers.vocab import (
     CAPTION,
     CAPTION_CONTEXT,
     CHROME,
+    COMMERCE,
+    COMMERCE_HOST_LABELS,
+    COMMERCE_SEGMENTS,
+    COMMERCE_TOKENS,
     CONTENT,
     EMPTY,
     EXCLUDE_ROLES,
@@ -31,16 +35,15 @@ from workers.extract.teasers.vocab import (
     MUTED,
     NAME_FLAGS,
     NEVER_EXCLUDED,
-    NON_STORY_HOST_LABELS,
     NON_STORY_SEGMENTS,
     NON_STORY_SUFFIXES,
     PAID,
+    PAID_TOKENS,
     SITE_NAME_META,
     SOCIAL_HOSTS,
     TITLE_MIN_CHARS,
     TITLE_SEPARATOR,
     TOKEN_SPLIT,
-    UNWANTED_TOKENS,
 )
 from workers.extract.text import CJK_RE, clean_visible
 from workers.urls import normalize_url
@@ -128,8 +131,11 @@ def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
         f = (flags[p] if p >= 0 else 0) | NAME_FLAGS.get(name, 0)
         if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(name, attrs, tok, f):
             f |= EXCLUDED
-        if tok and tok & UNWANTED_TOKENS and name not in NEVER_EXCLUDED:
-            f |= EXCLUDED | PAID
+        if tok and name not in NEVER_EXCLUDED:
+            if tok & PAID_TOKENS:
+                f |= EXCLUDED | PAID
+            elif tok & COMMERCE_TOKENS:
+                f |= COMMERCE
         if tok and tok & CAPTION_CONTEXT:
             f |= CAPTION
         tags.append(node)
@@ -288,8 +294,6 @@ def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
     host = parts.hostname or ""
     if any(host == social or host.endswith("." + social) for social in SOCIAL_HOSTS):
         return None
-    if host.split(".", 1)[0] in NON_STORY_HOST_LABELS:
-        return None
     path = parts.path.lower()
     if (path == "/" and not parts.query) or path.endswith(NON_STORY_SUFFIXES):
         return None
@@ -303,3 +307,13 @@ def headline_ish(text: str) -> bool:
     if len(text) >= HEADLINE_MIN_CHARS and text.count(" ") >= HEADLINE_MIN_SPACES:
         return True
     return len(CJK_RE.findall(text[:HEADLINE_CJK_WINDOW])) >= HEADLINE_MIN_CJK
+
+
+def is_commerce(tree: Tree, element: int, url: str) -> bool:
+    """True for a card in a shop, job, coupon or course widget, or linking to such a page."""
+    if tree.flags[element] & COMMERCE:
+        return True
+    parts = urlsplit(url)
+    if (parts.hostname or "").split(".", 1)[0] in COMMERCE_HOST_LABELS:
+        return True
+    return any(segment in COMMERCE_SEGMENTS for segment in parts.path.lower().split("/"))

@@ -10,8 +10,8 @@ from enum import IntFlag
 # A card is at most this much text and this many paragraphs (headline, summary, caption).
 CARD_MAX_TEXT = 1500
 CARD_MAX_PARAS = 6
-# A box set into a story's prose is not widened over the story: an element holding this many
-# more paragraphs and this much more text than the card so far is the prose around it.
+# A box set into a story's prose is not widened over the story: from a card with no paragraph
+# of its own, an element holding this many paragraphs and this much more text is the prose.
 CARD_PROSE_PARAS = 3
 CARD_PROSE_CHARS = 300
 # Text outside cards a block container may hold (its heading, "Show more", ad labels).
@@ -87,7 +87,9 @@ COMMERCE_TOKENS = frozenset(
     {"job", "jobs", "jobboard", "shop", "coupon", "coupons", "voucher", "vouchers", "courses"}
     | {"academy", "price", "offers"}
 )
-UNWANTED_TOKENS = PAID_TOKENS | COMMERCE_TOKENS
+# Commercial cards are dropped when they are the minority of a page's cards (a shop or job
+# widget on a news page), kept when they make up the page (a shop's own category grid).
+COMMERCE_MAX_SHARE = 0.5
 # Tokens by which a card or block names itself; they outweigh an incidental excluded token.
 KEEP_TOKENS = frozenset(
     {"card", "teaser", "teasers", "post", "posts", "story", "stories", "article", "articles"}
@@ -128,12 +130,16 @@ NON_STORY_SEGMENTS = frozenset(
     | {"newsletters", "account", "abo", "contact", "impressum", "imprint", "privacy"}
     | {"datenschutz", "terms", "about", "feed", "rss", "page", "comments", "cart"}
     # paid content, and the shop, job, coupon and course sections of a news site
+    # paid content
     | {"sponsored", "partner", "partners", "anzeige", "advertorial", "promoted", "brandstudio"}
-    | {"job", "jobs", "stellenmarkt", "products", "shop", "coupons", "vouchers", "gutscheine"}
-    | {"courses", "course"}
+)
+# Path segments of the shop, job, coupon, course and notice sections of a site.
+COMMERCE_SEGMENTS = frozenset(
+    {"job", "jobs", "remote-jobs", "stellenmarkt", "products", "product", "shop", "coupons"}
+    | {"vouchers", "gutscheine", "courses", "course", "classifieds"}
 )
 # First labels of hosts that sell rather than report: jobs.example.com, shop.example.com.
-NON_STORY_HOST_LABELS = frozenset(
+COMMERCE_HOST_LABELS = frozenset(
     {"jobs", "job", "shop", "store", "vouchers", "coupons", "gutscheine", "academy", "deals"}
     | {"stellen", "dating", "tickets", "abo", "subscribe", "notices", "classifieds", "listings"}
 )
@@ -193,7 +199,8 @@ class ScanFlag(IntFlag):
     CONTENT = 4  # inside article/section/aside/li/main: <header>/<footer> here are local
     IN_HEADING = 8  # inside h1-h6
     CAPTION = 16  # inside an image caption or credit
-    PAID = 32  # inside a paid or commercial widget (sponsored, partner, shop, jobs)
+    PAID = 32  # inside a paid widget (sponsored, partner, Outbrain): never teasers
+    COMMERCE = 64  # inside a shop, job, coupon or course widget
 
 
 # The flags as plain ints: the scan combines them once per element, where enum arithmetic
@@ -204,6 +211,7 @@ CONTENT = int(ScanFlag.CONTENT)
 IN_HEADING = int(ScanFlag.IN_HEADING)
 CAPTION = int(ScanFlag.CAPTION)
 PAID = int(ScanFlag.PAID)
+COMMERCE = int(ScanFlag.COMMERCE)
 
 # Flags an element's name alone sets on it and its descendants.
 NAME_FLAGS = {
