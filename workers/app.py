@@ -71,8 +71,10 @@ def _celery_config(settings: Settings) -> dict[str, Any]:
         "task_time_limit": 300,
         "task_soft_time_limit": 240,
         "worker_hijack_root_logger": False,
-        "worker_send_task_events": True,
-        "task_send_sent_event": True,
+        # Task events cost every task several Redis publishes; Flower switches them on in
+        # the workers while it runs (its enable_events broadcast), `celery worker -E` too.
+        "worker_send_task_events": False,
+        "task_send_sent_event": False,
         "timezone": "UTC",
         "enable_utc": True,
     }
