@@ -19,6 +19,8 @@ def search_index(settings: Settings) -> SearchIndex:
         api_key=secret(settings.elasticsearch_api_key),
         username=settings.elasticsearch_username,
         password=secret(settings.elasticsearch_password),
+        ca_certs=settings.elasticsearch_ca_certs,
+        verify_certs=settings.elasticsearch_verify_certs,
         timeout=settings.elasticsearch_timeout,
     )
     return SearchIndex(client, settings.index_prefix, CONFIG_DIR / "elasticsearch")

@@ -21,6 +21,7 @@ from elasticsearch import Elasticsearch
 
 from workers.errors import IndexingError, SearchUnavailable
 from workers.models import Article, Teaser
+from workers.redact import redact
 from workers.urls import host_of, normalize_url, url_id
 
 DocKind = Literal["articles", "teasers"]
@@ -111,17 +112,21 @@ def teaser_action(teaser: Teaser, source: str) -> Action:
 
 @contextmanager
 def es_errors(action: str) -> Iterator[None]:
-    """Translate client errors: unreachable or overloaded is retryable, the rest is not."""
+    """Translate client errors: unreachable or overloaded is retryable, the rest is not.
+
+    Messages are redacted: a client error may quote the URL with its credentials.
+    """
     try:
         yield
     except (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout) as exc:
-        raise SearchUnavailable(f"elasticsearch unreachable while {action}: {exc}") from exc
+        raise SearchUnavailable(redact(f"elasticsearch unreachable while {action}: {exc}")) from exc
     except elasticsearch.ApiError as exc:
         if exc.status_code in RETRY_STATUSES:
             raise SearchUnavailable(f"elasticsearch {exc.status_code} while {action}") from exc
-        raise IndexingError(f"elasticsearch refused {action}: {exc}") from exc
+        raise IndexingError(redact(f"elasticsearch refused {action}: {exc}")) from exc
     except elasticsearch.TransportError as exc:
-        raise SearchUnavailable(f"elasticsearch transport error while {action}: {exc}") from exc
+        message = f"elasticsearch transport error while {action}: {exc}"
+        raise SearchUnavailable(redact(message)) from exc
 
 
 def make_client(
@@ -130,16 +135,28 @@ def make_client(
     api_key: str | None = None,
     username: str | None = None,
     password: str | None = None,
+    ca_certs: str | None = None,
+    verify_certs: bool = True,
     timeout: float = 30.0,
 ) -> Elasticsearch:
-    """A client with explicit timeouts; retries are the task layer's job, not the client's."""
-    auth: dict[str, Any] = {}
+    """A client with explicit timeouts; retries are the task layer's job, not the client's.
+
+    Over HTTPS, `ca_certs` names the CA file that signed the cluster's certificate (the
+    system store is used without it); `verify_certs=False` is for throwaway clusters only.
+    """
+    options: dict[str, Any] = {}
     if api_key:
-        auth["api_key"] = api_key
+        options["api_key"] = api_key
     elif username:
-        auth["basic_auth"] = (username, password or "")
+        options["basic_auth"] = (username, password or "")
+    if url.lower().startswith("https://"):
+        options["verify_certs"] = verify_certs
+        if ca_certs:
+            options["ca_certs"] = ca_certs
+        if not verify_certs:
+            options["ssl_show_warn"] = False
     return Elasticsearch(
-        url, request_timeout=timeout, max_retries=0, retry_on_timeout=False, **auth
+        url, request_timeout=timeout, max_retries=0, retry_on_timeout=False, **options
     )
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import structlog
 from structlog.types import Processor
 
+from workers.redact import redact_event
+
 _configured = False
 
 
@@ -20,6 +22,7 @@ def _shared_processors() -> list[Processor]:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
         structlog.stdlib.ExtraAdder(),
+        redact_event,
     ]
 
 

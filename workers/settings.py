@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     elasticsearch_password: SecretStr | None = Field(
         None, validation_alias=_env("ELASTICSEARCH_PASSWORD")
     )
+    elasticsearch_ca_certs: str | None = Field(
+        None, validation_alias=_env("ELASTICSEARCH_CA_CERTS")
+    )
+    elasticsearch_verify_certs: bool = Field(
+        True, validation_alias=_env("ELASTICSEARCH_VERIFY_CERTS")
+    )
     elasticsearch_timeout: float = Field(30.0, validation_alias=_env("ELASTICSEARCH_TIMEOUT"))
     redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=_env("REDIS_URL"))
     kibana_url: str = Field("http://127.0.0.1:5601", validation_alias=_env("KIBANA_URL"))
