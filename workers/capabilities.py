@@ -89,3 +89,39 @@ def language_code(language: str | None) -> str | None:
         return None
     code = language.strip().lower().replace("_", "-").split("-")[0]
     return code if code in LANGUAGE_ANALYZERS else None
+
+
+# Text fields analysed per language, per kind (the rest keep the standard analyzer).
+LANGUAGE_FIELDS: dict[str, tuple[str, ...]] = {
+    "articles": ("title", "subtitle", "body"),
+    "teasers": ("headline", "summary"),
+}
+DEFAULT_LANGUAGES = ("en", "de", "fr", "es")
+
+
+def analysis_mode(caps: Capabilities, languages: tuple[str, ...]) -> dict[str, Any]:
+    """Which analyzers the templates use on this cluster: `{"analysis": ..., "analyzers"}`.
+
+    `language` when every node has the language analyzers: each configured language gets a
+    multi-field (`body.english`) beside the standard-analysed field, which search queries
+    together, so a document matches stemmed in its own language and exactly in any.
+    `standard` otherwise (the minimal distribution): no stemming, and `ingest status` says so.
+    """
+    analyzers = [LANGUAGE_ANALYZERS[c] for c in languages if c in LANGUAGE_ANALYZERS]
+    if caps.language_analyzers and analyzers:
+        return {"analysis": "language", "analyzers": analyzers}
+    return {"analysis": "standard", "analyzers": []}
+
+
+def apply_analysis(template: dict[str, Any], kind: str, mode: Mapping[str, Any]) -> None:
+    """Add one sub-field per language analyzer to the kind's text fields, in place."""
+    if not mode["analyzers"]:
+        return
+    properties = template.get("mappings", {}).get("properties", {})
+    for name in LANGUAGE_FIELDS.get(kind, ()):
+        spec = properties.get(name)
+        if spec is None:
+            continue
+        sub = spec.setdefault("fields", {})
+        for analyzer in mode["analyzers"]:
+            sub[analyzer] = {"type": "text", "analyzer": analyzer}

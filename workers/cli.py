@@ -279,6 +279,66 @@ class SortChoice(StrEnum):
 _OPTION_LIKE = re.compile(r"--[a-z][a-z-]*(=.*)?")
 
 
+@cli.command()
+def history(
+    url: Annotated[str, typer.Argument(help="The article's URL (canonical or as fetched).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the versions as JSON.")] = False,
+) -> None:
+    """Every version of an article, oldest first, each with a word diff against the one before."""
+    from workers.history import versions, word_diff  # noqa: PLC0415
+
+    try:
+        found = versions(_search_index(), url)
+    except IngestError as exc:
+        raise _fail(str(exc)) from exc
+    if not found:
+        raise _fail(f"no article indexed for {url}")
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False))
+        return
+    previous: dict[str, Any] | None = None
+    for version in found:
+        typer.echo(f"version {version['version']}  fetched {version.get('fetched_at')}")
+        typer.echo(f"  title: {version.get('title') or ''}")
+        if previous is not None:
+            if previous.get("title") != version.get("title"):
+                typer.echo("  title diff: " + word_diff(previous.get("title") or "",
+                                                       version.get("title") or ""))  # fmt: skip
+            if previous.get("body_hash") != version.get("body_hash"):
+                typer.echo("  body diff: " + word_diff(previous.get("body") or "",
+                                                      version.get("body") or ""))  # fmt: skip
+        previous = version
+    if found[-1].get("gone_at"):
+        typer.echo(f"gone since {found[-1]['gone_at']}")
+
+
+@cli.command()
+def promoted(
+    url: Annotated[str, typer.Argument(help="The story's URL.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the placements as JSON.")] = False,
+) -> None:
+    """Where and when a story was promoted: page, block, position, first and last seen."""
+    from workers.history import placements  # noqa: PLC0415
+
+    try:
+        found = placements(_search_index(), url)
+    except IngestError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False))
+        return
+    if not found:
+        typer.echo(f"no teaser points to {url}")
+        return
+    for place in found:
+        gone = "  (page gone)" if place.get("gone_at") else ""
+        typer.echo(
+            f"{place.get('seen_on')}  block={place.get('block') or '-'}  "
+            f"position={place.get('position')}  first_seen={place.get('first_seen')}  "
+            f"last_seen={place.get('last_seen')}{gone}"
+        )
+
+
 @cli.command(context_settings={"ignore_unknown_options": True})
 def search(
     query: Annotated[
@@ -441,6 +501,7 @@ def status(
         report["elasticsearch"] = res.index.health()
         report["documents"] = res.index.counts()
         report["reindex_due"] = res.index.reindex_due()
+        report["text_analysis"] = res.index.live_analysis()
     except IngestError as exc:
         report["elasticsearch_error"] = str(exc)
     if report["redis"]:
@@ -481,6 +542,15 @@ def _print_status(report: dict[str, Any], queues: tuple[str, ...]) -> None:
     for kind, count in (report.get("documents") or {}).items():
         table.add_row(f"documents {kind}", str(count))
     table.add_row("dead letters", str(report.get("deadletters", "?")))
+    analysis = report.get("text_analysis")
+    if analysis:
+        languages = ", ".join(analysis["analyzers"])
+        table.add_row(
+            "text analysis",
+            f"language analyzers: {languages}"
+            if analysis["analysis"] == "language"
+            else "standard only (the cluster has no language analyzers: no stemming)",
+        )
     buffer = report.get("index_buffer") or {}
     if buffer:
         state = f"{buffer['pages_waiting']} page(s) waiting, {buffer['pages_in_flight']} in flight"

@@ -23,4 +23,7 @@ def search_index(settings: Settings) -> SearchIndex:
         verify_certs=settings.elasticsearch_verify_certs,
         timeout=settings.elasticsearch_timeout,
     )
-    return SearchIndex(client, settings.index_prefix, CONFIG_DIR / "elasticsearch")
+    languages = tuple(
+        code.strip().lower() for code in settings.languages.split(",") if code.strip()
+    )
+    return SearchIndex(client, settings.index_prefix, CONFIG_DIR / "elasticsearch", languages)

@@ -94,6 +94,7 @@ class FetchRecord:
     etag: str | None = None
     last_modified: str | None = None
     archive_ref: str | None = None
+    fetched_at: float | None = None
 
 
 # Per-URL fetch state outlives many recrawl intervals so conditional GETs keep working.
@@ -270,6 +271,7 @@ def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
         content_key=record.page_key,
         ttl=URL_STATE_TTL,
         archive_ref=record.archive_ref,
+        content_fetched_at=record.fetched_at,
     )
 
 

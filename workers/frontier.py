@@ -134,8 +134,12 @@ class Frontier:
         content_key: str | None,
         ttl: int,
         archive_ref: str | None = None,
+        content_fetched_at: float | None = None,
     ) -> None:
-        """Remember a successful fetch (validators, content, archive place) for the next visit."""
+        """Remember a successful fetch (validators, content, archive place) for the next visit.
+
+        `content_fetched_at` is when the parsed content was fetched (a re-parse keeps it).
+        """
         mapping: dict[Any, str | float] = {
             "url": url,
             "source": source,
@@ -147,6 +151,8 @@ class Frontier:
             mapping["content_key"] = content_key
         if archive_ref is not None:
             mapping["archive"] = archive_ref
+        if content_fetched_at is not None:
+            mapping["content_fetched_at"] = content_fetched_at
         key = f"url:{url_id(url)}"
         with redis_errors("recording a fetch"):
             pipe = self.client.pipeline(transaction=True)
@@ -167,6 +173,16 @@ class Frontier:
                 if source is None or owner.decode() == source:
                     ref = archive.decode() if archive else None
                     yield url.decode(), owner.decode(), page_key.decode(), ref
+
+    def content_fetched_at(self, url: str) -> float | None:
+        """When the content last parsed for this URL was fetched (None when unknown)."""
+        with redis_errors("reading URL state"):
+            stamp, visited = cast(
+                list[bytes | None],
+                self.client.hmget(f"url:{url_id(url)}", "content_fetched_at", "fetched_at"),
+            )
+        value = stamp or visited
+        return float(value) if value else None
 
     def touch(self, url: str) -> None:
         """Mark a URL as fetched now without changing its validators (a 304)."""

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import elasticsearch
 from elasticsearch import Elasticsearch
 
+from workers.capabilities import DEFAULT_LANGUAGES, analysis_mode, apply_analysis, probe
 from workers.errors import IndexingError, SearchUnavailable
 from workers.models import Article, Teaser
 from workers.redact import redact
@@ -99,14 +100,25 @@ def article_action(
     return Action("articles", url_id(article.canonical_url), doc, version=int(fetched * 1000))
 
 
-def teaser_action(teaser: Teaser, source: str) -> Action:
-    """The upsert for a teaser sighting: one document per (page, story) pair."""
+def teaser_action(teaser: Teaser, source: str, seen_at: float | None = None) -> Action:
+    """The upsert for a teaser sighting: one document per (page, story) pair.
+
+    `article_id` is the id the promoted story's article has (the same url_id of its URL);
+    `seen_at` is when the page showing it was fetched (a re-parse keeps it).
+    """
     seen_on = normalize_url(teaser.seen_on) or teaser.seen_on
     target = normalize_url(teaser.url) or teaser.url
     doc_id = hashlib.sha256(f"{seen_on}|{target}".encode()).hexdigest()
     doc = teaser.to_dict()
-    seen = now_iso()
-    doc.update(kind="teaser", source=source, host=host_of(target), last_seen=seen)
+    seen = now_iso() if seen_at is None else datetime.fromtimestamp(seen_at, UTC).isoformat()
+    doc.update(
+        kind="teaser",
+        source=source,
+        host=host_of(target),
+        article_id=url_id(target),
+        last_seen=seen,
+        gone_at=None,
+    )
     return Action("teasers", doc_id, doc, on_create={"first_seen": seen})
 
 
@@ -181,11 +193,27 @@ class SearchIndex:
     moves both aliases, so neither searching nor indexing stops.
     """
 
-    def __init__(self, client: Elasticsearch, prefix: str, template_dir: Path) -> None:
+    def __init__(
+        self,
+        client: Elasticsearch,
+        prefix: str,
+        template_dir: Path,
+        languages: tuple[str, ...] = DEFAULT_LANGUAGES,
+    ) -> None:
         self.client = client
         self.prefix = prefix
         self.template_dir = template_dir
+        self.languages = languages
         self._ready = False
+        self._analysis: dict[str, Any] | None = None
+
+    def analysis(self) -> dict[str, Any]:
+        """The analysis the templates get on this cluster (probed once; see capabilities)."""
+        if self._analysis is None:
+            with es_errors("reading the cluster's modules"):
+                caps = probe(self.client)
+            self._analysis = analysis_mode(caps, self.languages)
+        return self._analysis
 
     def alias(self, kind: DocKind) -> str:
         return f"{self.prefix}-{kind}"
@@ -201,14 +229,28 @@ class SearchIndex:
     def template_body(self, kind: DocKind) -> dict[str, Any]:
         """The index template; its revision is also stamped into each index's mapping."""
         template = load_template(self.template_dir, kind)
+        mode = self.analysis()
+        apply_analysis(template, kind, mode)
         revision = template_revision(template)
-        template.setdefault("mappings", {})["_meta"] = {"revision": revision}
+        template.setdefault("mappings", {})["_meta"] = {"revision": revision, **mode}
         return {
             "index_patterns": [f"{self.prefix}-{kind}-v*"],
             "priority": 200,
             "template": template,
             "_meta": {"revision": revision, "project": "news-ingest"},
         }
+
+    def live_analysis(self) -> dict[str, Any]:
+        """How the live articles index analyses text, from its mapping's `_meta`."""
+        with es_errors("reading mappings"):
+            if not self.client.indices.exists_alias(name=self.alias("articles")):
+                return self.analysis()
+            mappings = self.client.indices.get_mapping(index=self.alias("articles"))
+        for body in mappings.values():
+            meta = body.get("mappings", {}).get("_meta", {})
+            if "analysis" in meta:
+                return {"analysis": meta["analysis"], "analyzers": meta.get("analyzers", [])}
+        return {"analysis": "standard", "analyzers": []}
 
     def reindex_due(self) -> list[DocKind]:
         """Kinds whose live index was built from an older template than config/ holds."""
@@ -251,7 +293,24 @@ class SearchIndex:
                 except elasticsearch.BadRequestError as exc:
                     if exc.error != "resource_already_exists_exception":
                         raise
+            self._ensure_versions()
         self._ready = True
+
+    @property
+    def versions_index(self) -> str:
+        """Earlier versions of changed articles (workers.history)."""
+        return f"{self.prefix}-versions"
+
+    def _ensure_versions(self) -> None:
+        if self.client.indices.exists(index=self.versions_index):
+            return
+        body = json.loads((self.template_dir / "versions.json").read_text("utf-8"))
+        body.pop("_comment", None)
+        try:
+            self.client.indices.create(index=self.versions_index, **body)
+        except elasticsearch.BadRequestError as exc:
+            if exc.error != "resource_already_exists_exception":
+                raise
 
     # writing ----------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ import redis
 import structlog
 
 from workers.errors import SearchUnavailable
+from workers.history import track_versions
 from workers.index import Action, SearchIndex
 from workers.runs import Runs
 from workers.store import redis_errors
@@ -210,6 +211,7 @@ class IndexBuffer:
     ) -> None:
         actions = [Action.from_json(a) for entry in entries for a in entry.actions]
         try:
+            track_versions(index, actions)
             outcome = index.bulk(actions)
         except SearchUnavailable:
             with redis_errors("recording the wait"):

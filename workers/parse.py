@@ -55,7 +55,12 @@ def read_page(
     return StoredPage(page_key, archived.url, archived.content_type, archived.body)
 
 
-def parse_stored_page(page: StoredPage, source: str, rules: SiteRules | None = None) -> ParseResult:
+def parse_stored_page(
+    page: StoredPage,
+    source: str,
+    rules: SiteRules | None = None,
+    fetched_at: float | None = None,
+) -> ParseResult:
     """Turn a stored page into index actions and links; feeds and sitemaps yield links only.
 
     Raises FeedError for XML that claims to be a feed but cannot be read, and
@@ -75,20 +80,26 @@ def parse_stored_page(page: StoredPage, source: str, rules: SiteRules | None = N
     extraction = extract(html, page.url, rules)
     return ParseResult(
         kind=extraction.kind,
-        actions=extraction_actions(extraction, source, page.key),
+        actions=extraction_actions(extraction, source, page.key, fetched_at),
         links=extraction.links,
         reason=extraction.reason,
     )
 
 
 def extraction_actions(
-    extraction: PageExtraction, source: str, content_key: str | None
+    extraction: PageExtraction,
+    source: str,
+    content_key: str | None,
+    fetched_at: float | None = None,
 ) -> list[Action]:
-    """The index operations for one page: its article (if any) and every teaser on it."""
+    """The index operations for one page: its article (if any) and every teaser on it.
+
+    `fetched_at` is when the page was fetched (None: now); a re-parse passes the original.
+    """
     actions = []
     if extraction.article is not None:
-        actions.append(article_action(extraction.article, source, content_key))
-    actions.extend(teaser_action(teaser, source) for teaser in extraction.teasers)
+        actions.append(article_action(extraction.article, source, content_key, fetched_at))
+    actions.extend(teaser_action(teaser, source, fetched_at) for teaser in extraction.teasers)
     return actions
 
 

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     site_rules_path: Path = Field(
         CONFIG_DIR / "site_rules.yaml", validation_alias=_env("INGEST_SITE_RULES")
     )
+    # Languages whose analyzer gets a sub-field (body.english...) where the cluster has them.
+    languages: str = Field("en,de,fr,es", validation_alias=_env("INGEST_LANGUAGES"))
     index_prefix: str = Field("news", validation_alias=_env("INGEST_INDEX_PREFIX"))
     user_agent: str = Field(DEFAULT_USER_AGENT, validation_alias=_env("INGEST_USER_AGENT"))
     connect_timeout: float = Field(

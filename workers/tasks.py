@@ -14,7 +14,15 @@ from celery import Task
 
 from workers.app import Resources, app, resources
 from workers.crawl import Busy, FetchRecord, Outcome, links_to_follow, record_parsed
-from workers.errors import ExtractionError, IngestError, Retryable, SearchUnavailable, StorageError
+from workers.errors import (
+    ExtractionError,
+    HttpStatusError,
+    IngestError,
+    Retryable,
+    SearchUnavailable,
+    StorageError,
+)
+from workers.history import GONE_STATUSES, mark_gone
 from workers.indexbuffer import FLUSH_DELAY, Entry, FlushReport, settle
 from workers.parse import FeedError, parse_stored_page, read_page
 from workers.runs import FLUSH_ENTRY_SUFFIX, child_task_id, new_run_id
@@ -203,6 +211,8 @@ def fetch(
         self.retry_later(exc)
     except IngestError as exc:
         _drop(run_id, url, exc)
+        if isinstance(exc, HttpStatusError) and exc.status in GONE_STATUSES:
+            _send_hop(index_gone, run_id, "gone", url, url=url)
         return
     if isinstance(result, Busy):
         self.come_back(result.come_back_in(src), slot_reserved=result.reserved)
@@ -227,6 +237,7 @@ def fetch(
         etag=result.etag,
         last_modified=result.last_modified,
         archive_ref=result.archive_ref,
+        fetched_at=time.time(),
     )
 
 
@@ -244,6 +255,7 @@ def parse_page(
     last_modified: str | None = None,
     archive_ref: str | None = None,
     follow_links: bool = True,
+    fetched_at: float | None = None,
     attempt: int = 0,
 ) -> None:
     """Extract a stored page; send its documents to index and its links to the frontier.
@@ -254,7 +266,7 @@ def parse_page(
     _bind(url=url, source=source, run_id=run_id, depth=depth)
     try:
         page = read_page(res.store, res.archive, page_key, archive_ref, url)
-        result = parse_stored_page(page, source, res.rules)
+        result = parse_stored_page(page, source, res.rules, fetched_at)
     except Retryable as exc:
         self.retry_later(exc)
     except (IngestError, FeedError) as exc:
@@ -271,7 +283,9 @@ def parse_page(
     # The page counts as fetched (not fetched again before recrawl_after, its content
     # "unchanged") only once its documents are indexed: a page whose parse or index step
     # was lost (a crash, a Redis restart) is fetched again by the next run.
-    record = FetchRecord(requested_url or url, source, page_key, etag, last_modified, archive_ref)
+    record = FetchRecord(
+        requested_url or url, source, page_key, etag, last_modified, archive_ref, fetched_at
+    )
     if result.actions:
         _send_hop(
             index_documents,
@@ -325,6 +339,17 @@ def index_documents(
     log.info("documents_buffered", documents=len(actions), pages_waiting=pages)
 
 
+@app.task(base=IngestTask, bind=True, name="index.gone")
+def index_gone(self: IngestTask, *, url: str, run_id: str | None = None, attempt: int = 0) -> None:
+    """A page answered 404/410: its documents get `gone_at` and leave search."""
+    _bind(url=url, run_id=run_id)
+    try:
+        marked = mark_gone(self.res.index, url)
+    except Retryable as exc:
+        self.retry_later(exc)
+    log.info("page_gone", documents=marked)
+
+
 @app.task(base=IngestTask, bind=True, name="index.flush")
 def index_flush(self: IngestTask, attempt: int = 0) -> None:
     """Write buffered documents in batches; waits out an Elasticsearch outage, for free."""
@@ -369,6 +394,7 @@ def start_reparse(source: str | None) -> tuple[str, int]:
         _send_hop(
             parse_page, run_id, "reparse", url, page_key=page_key, url=url, source=owner,
             archive_ref=archive_ref, follow_links=False,
+            fetched_at=res.frontier.content_fetched_at(url),
         )  # fmt: skip
         sent += 1
     return run_id, sent
