@@ -155,6 +155,11 @@ class IndexBuffer:
                 self.client.set(self.scheduled_key, "1", nx=True, ex=int(FLUSH_DELAY * 4) + 5)
             )
 
+    def hold_schedule(self, seconds: float) -> None:
+        """A flush is scheduled `seconds` from now (a flusher waiting out an outage)."""
+        with redis_errors("scheduling a flush"):
+            self.client.set(self.scheduled_key, "1", ex=int(seconds) + 5)
+
     def full(self, pages: int) -> bool:
         """Enough pages wait for a whole batch (pages carry about ten documents each)."""
         return pages * 10 >= self.batch_docs

@@ -330,12 +330,19 @@ def index_documents(
         if run_id:
             res.runs.open_task(run_id, token)
         pages = res.index_buffer.push(Entry(actions, page_url, run_id, token, completes))
+    except Retryable as exc:
+        self.retry_later(exc)
+    # The documents are safe in the buffer now: nothing below may fail this task (a retry
+    # would spend its budget and buffer the page twice).
+    try:
         if res.index_buffer.full(pages):
             _flush_now(res)
         elif res.index_buffer.claim_schedule():
             index_flush.apply_async(countdown=FLUSH_DELAY)
     except Retryable as exc:
-        self.retry_later(exc)
+        log.warning("index_flush_deferred", error=str(exc), error_type=type(exc).__name__)
+        if res.index_buffer.claim_schedule():
+            index_flush.apply_async(countdown=FLUSH_DELAY)
     log.info("documents_buffered", documents=len(actions), pages_waiting=pages)
 
 
@@ -356,8 +363,11 @@ def index_flush(self: IngestTask, attempt: int = 0) -> None:
     try:
         report = _flush_now(self.res)
     except SearchUnavailable as exc:
-        log.warning("index_waiting_for_elasticsearch", error=str(exc))
-        self.come_back(self.backoff(4))
+        wait = self.backoff(4)
+        log.warning("index_waiting_for_elasticsearch", error=str(exc), countdown=round(wait, 2))
+        # This task comes back for the buffer: no other flush needs scheduling meanwhile.
+        self.res.index_buffer.hold_schedule(wait)
+        self.come_back(wait)
     except StorageError as exc:
         self.retry_later(exc)
     if report.busy:
