@@ -5,6 +5,7 @@ Queries live in workers/search.py.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -342,16 +343,20 @@ class SearchIndex:
             with es_errors("bulk indexing"):
                 response = self.client.bulk(operations=self._operations(pending), refresh=refresh)
             later: list[Action] = []
+            conflicts: list[Action] = []
             for action, item in zip(pending, response["items"], strict=True):
                 result = next(iter(item.values()))
                 status = int(result.get("status", 500))
-                if status < 300 or (status == 409 and action.version is not None):
+                if status == 409 and action.version is not None:
+                    conflicts.append(action)
+                elif status < 300:
                     written.append((action.kind, action.doc_id))
                 elif status in RETRY_STATUSES:
                     later.append(action)
                 else:
                     reason = json.dumps(result.get("error", {}))[:300]
                     rejected.append((action.kind, action.doc_id, reason))
+            later += self._deleted_since(conflicts, written)
             if not later:
                 return BulkOutcome(written, rejected)
             pending = later
@@ -359,6 +364,29 @@ class SearchIndex:
             f"{len(pending)} of {len(actions)} documents still refused for now after "
             f"{item_retries} retries"
         )
+
+    def _deleted_since(
+        self, conflicts: list[Action], written: list[tuple[DocKind, str]]
+    ) -> list[Action]:
+        """Of versioned writes that met a newer version (409), those whose document is not
+        there: it was deleted, and its tombstone carries the version. They are written again
+        without a version (a re-parse restores a deleted article); the rest lost to a newer
+        fetch and count as written."""
+        if not conflicts:
+            return []
+        with es_errors("checking version conflicts"):
+            found = self.client.mget(
+                index=self.write_alias("articles"),
+                ids=[a.doc_id for a in conflicts],
+                source=False,
+            )["docs"]
+        again: list[Action] = []
+        for action, doc in zip(conflicts, found, strict=True):
+            if doc.get("found") or action.kind != "articles":
+                written.append((action.kind, action.doc_id))
+            else:
+                again.append(dataclasses.replace(action, version=None))
+        return again
 
     def _operations(self, actions: Sequence[Action]) -> list[dict[str, Any]]:
         operations: list[dict[str, Any]] = []
