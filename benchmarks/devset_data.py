@@ -30,7 +30,7 @@ UNASSIGNED = "unassigned"
 
 
 class MissingSet(Exception):
-    """A dev set (or its split file) is not where the evaluation looks for it."""
+    """A dev set or its split file is not where the evaluation looks, or is not usable."""
 
 
 @dataclass
@@ -73,7 +73,8 @@ def load_split(name: str) -> dict[str, str]:
     parts: dict[str, str] = {}
     for part in PARTS:
         for site in data[part]:
-            parts[site] = part
+            if parts.setdefault(site, part) != part:
+                raise MissingSet(f"split file {path} lists {site!r} in both parts")
     return parts
 
 

@@ -129,6 +129,12 @@ def score(output: Output, case: Case) -> dict[str, Any]:
         "teasers": output.teasers,
         "has_article": output.has_article,
         "body_words": len(output.body.split()),
+        # What was extracted, so that two runs' JSON can be compared field by field.
+        "got": {
+            "title": output.title,
+            "authors": output.authors,
+            "published": output.published.isoformat() if output.published else None,
+        },
     }
     body_scored = case.set == "devset" or case.page_type == "article"
     if not body_scored:
