@@ -70,6 +70,7 @@ from devset_extractors import Output, ours, reference, score
 
 Extractor = Callable[[Case], tuple[Output, float]]
 WORK_QUEUE_GAP = 0.2
+TEASER_EVAL = Path(__file__).resolve().parent / "teaser_eval.py"
 KINDS = ("article", "listing", "other")
 LISTING_TYPES = ("listing", "collection")
 
@@ -238,7 +239,10 @@ def print_kinds(rows: list[dict[str, Any]], with_reference: bool) -> None:
 
 
 def print_teasers(rows: list[dict[str, Any]]) -> None:
-    print("  teasers: no teaser gold in this set; our teaser count per page by gold type:")
+    elsewhere = (
+        " (fixture-page teaser gold: benchmarks/teaser_eval.py)" if TEASER_EVAL.exists() else ""
+    )
+    print(f"  teasers: no teaser gold in this set{elsewhere}; our teasers per page by gold type:")
     for page_type in sorted({row["page_type"] for row in rows}):
         counts = [row["ours"]["teasers"] for row in rows if row["page_type"] == page_type]
         print(
