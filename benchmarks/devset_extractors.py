@@ -19,6 +19,7 @@ from devset_scoring import (
     body_pr,
     day_in_gold_offset,
     parse_gold_datetime,
+    parse_gold_day,
     same_day,
     shingle_f1,
     snippet_found,
@@ -157,8 +158,9 @@ def score(output: Output, case: Case) -> dict[str, Any]:
     # wcxb leaves author and date null where the page shows none: scored where given.
     row["authors"] = authors_f1(output.authors, names) if names else None
     row["authors_strict"] = authors_f1(output.authors_strict, names) if names else None
-    gold_day = gold.get("published")
-    row["date"] = same_day(output.published, date.fromisoformat(gold_day)) if gold_day else None
+    # Pages whose gold gives no day, or only a month, are not scored on the date.
+    gold_day = parse_gold_day(gold.get("published"))
+    row["date"] = same_day(output.published, gold_day) if gold_day else None
     with_snippets = gold.get("with") or []
     without_snippets = gold.get("without") or []
     row["with_hits"] = sum(snippet_found(s, output.body) for s in with_snippets)

@@ -145,3 +145,11 @@ def same_day(value: datetime | date | None, gold: date) -> bool:
         return False
     day = value.date() if isinstance(value, datetime) else value
     return day == gold
+
+
+def parse_gold_day(value: str | None) -> date | None:
+    """A wcxb gold day (YYYY-MM-DD); None when absent or vaguer than a day ("2003-11")."""
+    try:
+        return date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
