@@ -192,8 +192,8 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         return KindDecision("article")
     if _OTHER_SEGMENTS.intersection(segments) and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
-    if words < SECTION_URL_MAX_WORDS:
-        sections = segments[:-1] if story_url(evidence.url) else segments
-        if not segments or _LISTING_SEGMENTS.intersection(sections):
-            return no_story(teasers, "section or home page without cards")
+    # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.
+    section = not segments or bool(_LISTING_SEGMENTS.intersection(segments[:-1]))
+    if section and words < SECTION_URL_MAX_WORDS:
+        return no_story(teasers, "section or home page without cards")
     return KindDecision("article")
