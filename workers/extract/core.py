@@ -32,6 +32,7 @@ from workers.extract.fields import (
     rule_body,
     rule_text,
 )
+from workers.extract.kind import KindEvidence, decide_kind, no_story
 from workers.extract.metadata import Structured, read_structured
 from workers.extract.rules import SiteRule, SiteRules
 from workers.extract.teasers import TeaserScan, find_teasers
@@ -42,7 +43,6 @@ from workers.urls import normalize_url
 # An article needs at least this many words of body (fewer with structured evidence).
 MIN_ARTICLE_WORDS = 60
 MIN_DECLARED_ARTICLE_WORDS = 25
-MIN_LISTING_TEASERS = 3
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _MIN_DECLARED_BODY_WORDS = 120
@@ -99,11 +99,25 @@ def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> P
         return _not_article(url, teasers, links, "no text")
     structured = read_structured(page, url)
     article = _article(soup, page, structured, url, rule)
-    if article is not None and _is_article(article, structured):
+    if article is None or not _is_article(article, structured):
+        return _not_article(url, teasers, links, "no main content")
+    evidence = KindEvidence(
+        url=url,
+        words=article.word_count,
+        teasers=len(teasers),
+        declares_article=structured.declares_article or article.provenance.get("body") == "rule",
+        has_date=article.published_at is not None,
+        has_authors=bool(article.authors),
+        types=frozenset(structured.types),
+    )
+    decision = decide_kind(evidence)
+    if decision.kind == "article":
         return PageExtraction(
             kind="article", url=url, article=article, teasers=teasers, links=links
         )
-    return _not_article(url, teasers, links, "no main content")
+    return PageExtraction(
+        kind=decision.kind, url=url, teasers=teasers, links=links, reason=decision.reason
+    )
 
 
 def _scan_teasers(soup: BeautifulSoup, url: str) -> TeaserScan:
@@ -115,9 +129,10 @@ def _scan_teasers(soup: BeautifulSoup, url: str) -> TeaserScan:
 
 
 def _not_article(url: str, teasers: list[Teaser], links: list[str], reason: str) -> PageExtraction:
-    if len(teasers) >= MIN_LISTING_TEASERS:
-        return PageExtraction(kind="listing", url=url, teasers=teasers, links=links)
-    return PageExtraction(kind="other", url=url, teasers=teasers, links=links, reason=reason)
+    decision = no_story(len(teasers), reason)
+    return PageExtraction(
+        kind=decision.kind, url=url, teasers=teasers, links=links, reason=decision.reason
+    )
 
 
 def _is_article(article: Article, structured: Structured) -> bool:

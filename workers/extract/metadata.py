@@ -101,6 +101,9 @@ class Structured:
     declares_article: bool = False
     # Article objects in JSON-LD that describe other pages (listing markup).
     foreign_articles: int = 0
+    # Every schema.org type named in JSON-LD (lower-cased), and og:type, for the page kind.
+    types: set[str] = field(default_factory=set)
+    og_type: str = ""
 
 
 def parse_json_ld(texts: Iterable[str]) -> list[dict[str, Any]]:
@@ -350,6 +353,8 @@ def read_structured(page: Page, page_url: str) -> Structured:
 
 def _apply_json_ld(result: Structured, objects: list[dict[str, Any]], urls: set[str]) -> None:
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
+    for obj in objects:
+        result.types |= type_names(obj)
     article, foreign = _choose_article(objects, urls)
     result.foreign_articles = foreign
     page_obj = next((obj for obj in objects if type_names(obj) & _PAGE_TYPES), None)
@@ -472,6 +477,7 @@ def _apply_meta(result: Structured, page: Page) -> None:
     first(_META_LANGUAGE, result.languages)
     first(_META_AUTHOR, result.meta_authors)
     og_type = values.get("og:type", [""])[0].lower()
+    result.og_type = og_type
     if og_type.startswith("article") or "article:published_time" in values:
         result.declares_article = True
     site = values.get("og:site_name") or values.get("application-name")

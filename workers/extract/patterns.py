@@ -127,7 +127,9 @@ _JUNK_SUBSTRINGS = re.compile(
     r"most-?read|most-?popular|mostviewed|most-?viewed|read-?more|also-?read|more-?stories|"
     r"more-?news|more-?articles|see-?also|further-?reading|paywall-?(?:banner|prompt|offer)|"
     r"login|register|carousel|gallery|jwplayer|video-?player|"
-    r"twitter-tweet|instagram-media|tiktok-embed|embed-?(?:twitter|instagram|youtube)|"
+    # Quoted posts (a tweet's text in its blockquote) are story; these embeds carry only
+    # platform chrome ("View this post on Instagram") until their scripts run.
+    r"instagram-media|tiktok-embed|embed-?(?:instagram|youtube)|"
     r"table-?of-?contents|footnote-?ref|feedback|survey|bookmark|follow-?us|"
     r"topbar|navbar|navigation|masthead|site-?header|site-?footer|page-?footer|"
     r"inline-?ad|ad-?slot|adslot|ad-?container|ad-?wrapper|adunit|ad-?unit|"

@@ -1,0 +1,101 @@
+"""Page kind: articles are kept whatever surrounds them; cards make listings; the rest is other."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workers.extract import extract
+from workers.extract.kind import (
+    EVIDENCED_ARTICLE_WORDS,
+    LISTING_MIN_TEASERS,
+    LISTING_WORDS_PER_TEASER,
+    KindEvidence,
+    decide_kind,
+    story_url,
+)
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+KIND_CASES = sorted(path.stem for path in PAGES.glob("kind_*.html"))
+
+
+def _evidence(**changes: object) -> KindEvidence:
+    values: dict[str, object] = {
+        "url": "https://site.example/news/",
+        "words": 400,
+        "teasers": 0,
+        "declares_article": False,
+        "has_date": False,
+        "has_authors": False,
+        "types": frozenset(),
+    }
+    values.update(changes)
+    return KindEvidence(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", KIND_CASES)
+def test_fixture_page_has_the_expected_kind(name: str) -> None:
+    """Tag pages and category grids are listings with their cards; a pricing page is other."""
+    html = (PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    result = extract(html, expected["url"])
+    assert result.kind == expected["kind"], result.reason
+    assert result.article is None
+    assert len(result.teasers) >= expected.get("min_teasers", 0)
+    if result.kind == "other":
+        assert result.reason
+
+
+def test_article_among_five_teaser_blocks_keeps_its_key_points() -> None:
+    """Twenty teasers in five blocks around a dated story do not make the page a listing."""
+    html = (PAGES / "article_five_teaser_blocks.html").read_text(encoding="utf-8")
+    result = extract(html, "https://valleyledger.example/money/2024/09/17/water-rates-explained")
+    assert result.kind == "article"
+    assert len(result.teasers) >= 4 * 5
+    assert result.article is not None
+    assert "Customers can ask for a free meter until the end of March." in result.article.body
+    assert "Corner bakery" not in result.article.body
+
+
+def test_evidenced_story_is_an_article_however_many_teasers() -> None:
+    """A declared, dated story with a modest body stays an article beside many cards."""
+    decision = decide_kind(
+        _evidence(words=EVIDENCED_ARTICLE_WORDS, teasers=60, declares_article=True, has_date=True)
+    )
+    assert decision.kind == "article"
+
+
+def test_short_text_among_many_cards_is_a_listing() -> None:
+    """Cards outweighing an undeclared short text make a listing."""
+    teasers = LISTING_MIN_TEASERS + 4
+    words = LISTING_WORDS_PER_TEASER * teasers - 1
+    assert decide_kind(_evidence(words=words, teasers=teasers)).kind == "listing"
+    assert decide_kind(_evidence(words=words + 1, teasers=teasers)).kind == "article"
+
+
+def test_product_and_forum_markup_make_other_with_a_reason() -> None:
+    """Pages that declare a product or a discussion thread, and no article, are other."""
+    for types in ({"product", "offer"}, {"discussionforumposting"}):
+        decision = decide_kind(_evidence(types=frozenset(types)))
+        assert decision.kind == "other"
+        assert decision.reason
+    declared = _evidence(types=frozenset({"product"}), declares_article=True, has_date=True)
+    assert decide_kind(declared).kind == "article"
+
+
+def test_service_urls_are_other_unless_the_page_is_a_story() -> None:
+    """/pricing or /docs/ pages are other; the same path with article evidence is an article."""
+    assert decide_kind(_evidence(url="https://site.example/pricing")).kind == "other"
+    assert decide_kind(_evidence(url="https://site.example/docs/install")).kind == "other"
+    story = _evidence(url="https://site.example/help/how-we-fixed-the-login-bug", has_date=True)
+    assert decide_kind(story).kind == "article"
+
+
+def test_story_urls() -> None:
+    """A hyphenated slug or a year in the path names a story; sections and roots do not."""
+    assert story_url("https://a.example/2024/05/council-vote")
+    assert story_url("https://a.example/news/council-votes-for-new-bridge.html")
+    assert not story_url("https://a.example/news/")
+    assert not story_url("https://a.example/")
