@@ -21,6 +21,7 @@ from workers.errors import (
 )
 from workers.fetch import ACCEPT_HEADER, Fetcher, FetchResult, Validators
 from workers.frontier import CachedRobots, Frontier
+from workers.linkpolicy import decide
 from workers.models import Source
 from workers.robots import RobotsPolicy, parse_robots
 from workers.store import PageStore, content_key
@@ -28,16 +29,6 @@ from workers.urls import in_domains
 
 log = structlog.get_logger(__name__)
 
-# File types that are never news pages; links to them are not followed.
-SKIP_EXTENSIONS = frozenset(
-    {
-        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".avif",
-        ".mp3", ".mp4", ".m4a", ".webm", ".mov", ".avi", ".ogg", ".wav",
-        ".pdf", ".zip", ".gz", ".tar", ".rar", ".7z", ".exe", ".dmg", ".apk",
-        ".css", ".js", ".json", ".woff", ".woff2", ".ttf", ".eot",
-        ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".csv",
-    }
-)  # fmt: skip
 # Robots fetch: a short body and tight limits; a server that cannot serve robots.txt fast
 # is treated like one that fails (5xx): no crawling of that host for a while.
 ROBOTS_TYPES = ("text/plain", "text/html", "application/octet-stream")
@@ -244,15 +235,16 @@ def links_to_follow(
     """The (url, depth) pairs a parsed page sends to the frontier, each URL once.
 
     Ordinary links cost one level and stop at the source's max_depth; same-depth links
-    (child sitemaps of a sitemap index) cost none. Links outside the source or to files
-    are dropped.
+    (child sitemaps of a sitemap index) cost none. A link goes only when the source's link
+    policy follows it (workers.linkpolicy.decide: domains, file types, allow/deny, traps);
+    child sitemaps are not pages, so `allow` does not apply to them.
     """
-    hops = [(link, depth + 1) for link in links] if depth < source.max_depth else []
-    hops += [(link, depth) for link in same_depth_links]
+    hops = [(link, depth + 1, False) for link in links] if depth < source.max_depth else []
+    hops += [(link, depth, True) for link in same_depth_links]
     seen: set[str] = set()
     chosen = []
-    for link, link_depth in hops:
-        if link in seen or not followable(link, source):
+    for link, link_depth, discovery in hops:
+        if link in seen or not decide(link, source, discovery=discovery).followed:
             continue
         seen.add(link)
         chosen.append((link, link_depth))
@@ -273,12 +265,3 @@ def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
         archive_ref=record.archive_ref,
         content_fetched_at=record.fetched_at,
     )
-
-
-def followable(url: str, source: Source) -> bool:
-    """A link the crawler may follow: in the source's domains and not an obvious file."""
-    if not in_domains(url, source.allowed_domains):
-        return False
-    path = urlsplit(url).path.lower()
-    dot = path.rfind(".")
-    return dot == -1 or path[dot:] not in SKIP_EXTENSIONS

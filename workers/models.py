@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -96,6 +97,26 @@ def _jsonable(value: Any) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class TrapLimits:
+    """Bounds that keep link-following out of endless URL spaces (0 switches one off).
+
+    The defaults are documented in config/sources.yaml; workers.linkpolicy applies them.
+    """
+
+    # Characters of the whole URL.
+    max_url_length: int = 2048
+    # Parameters in the query string (faceted search, session and sort combinations).
+    max_query_params: int = 6
+    # Times one path segment may occur in a path (/a/b/a/b/a/b: relative-link loops).
+    max_segment_repeats: int = 2
+    # Highest listing page followed: ?page=N, ?p=N, ?paged=N, /page/N.
+    max_page: int = 5
+    # A calendar or archive URL (its path ends in a date, or its query carries one) is
+    # followed only for dates up to this many days back, and never beyond tomorrow.
+    calendar_days: int = 31
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """A news site the system follows, as configured in sources.yaml."""
 
@@ -114,6 +135,12 @@ class Source:
     # A non-seed page fetched less than this many seconds ago is not fetched again.
     recrawl_after: int = 24 * 3600
     respect_robots: bool = True
+    # Link rules (regular expressions searched in the URL's path + query): a link matching
+    # a `deny` pattern is not followed; with `allow` set, only links matching one are.
+    # Seeds are always fetched.
+    allow: tuple[re.Pattern[str], ...] = ()
+    deny: tuple[re.Pattern[str], ...] = ()
+    traps: TrapLimits = TrapLimits()
 
     @property
     def seeds(self) -> tuple[str, ...]:
