@@ -18,11 +18,40 @@ from workers.urls import in_domains, normalize_url, url_id
         ("https://example.com/dir/", "https://example.com/dir/"),
         ("https://bücher.example/straße", "https://xn--bcher-kva.example/stra%C3%9Fe"),
         ("https://example.com/a%20b", "https://example.com/a%20b"),
+        ("https://example.com/a b", "https://example.com/a%20b"),
+        ("https://example.com/%7Euser/", "https://example.com/~user/"),
+        ("https://Example.com./x", "https://example.com/x"),
+        ("https://user:secret@example.com/x", "https://example.com/x"),
+        ("http://[::1]:80/x", "http://[::1]/x"),
+        ("https://example.com/p?b=&a", "https://example.com/p?a=&b="),
+        ("https://example.com/p?UTM_Source=x&pk_campaign=y&id=7", "https://example.com/p?id=7"),
+        ("https://example.com/p?q=caf\u00e9", "https://example.com/p?q=caf%C3%A9"),
     ],
 )
 def test_normalize_url_gives_one_spelling(raw: str, expected: str) -> None:
     """Spellings of one page normalise to the same URL."""
     assert normalize_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/search?q=a%26b",
+        "https://example.com/100%25-sure",
+        "https://example.com/a%2Fb",
+        "https://example.com/a%2Fb?next=%2Fhome%3Fx%3D1",
+        "https://example.com/p?a=1&a=2",
+    ],
+)
+def test_escapes_that_change_meaning_round_trip(url: str) -> None:
+    """An escaped `&` in a query, `%` or `/` in a path stays escaped: it is another URL."""
+    assert normalize_url(url) == url
+    assert normalize_url(normalize_url(url) or "") == url
+
+
+def test_escaped_and_plain_slash_stay_different_pages() -> None:
+    """`/a%2Fb` and `/a/b` are two resources, so they get two ids."""
+    assert url_id("https://example.com/a%2Fb") != url_id("https://example.com/a/b")
 
 
 @pytest.mark.parametrize(
