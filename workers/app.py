@@ -17,7 +17,7 @@ from workers.crawl import Crawler
 from workers.errors import ConfigError
 from workers.extract import SiteRules, load_site_rules
 from workers.fetch import Fetcher, FetchLimits
-from workers.frontier import Frontier
+from workers.frontier import Frontier, robots_error_ttl
 from workers.index import SearchIndex
 from workers.indexbuffer import IndexBuffer
 from workers.logconfig import bind_task_context, configure_logging
@@ -206,7 +206,14 @@ def build_resources(settings: Settings) -> Resources:
         runs=Runs(client),
         index=search_index(settings),
         index_buffer=IndexBuffer(client, settings.index_prefix),
-        crawler=Crawler(fetcher, frontier, store, settings.user_agent, archive),
+        crawler=Crawler(
+            fetcher,
+            frontier,
+            store,
+            settings.user_agent,
+            archive,
+            robots_error_ttl=robots_error_ttl(settings.retry_backoff, settings.retry_backoff_max),
+        ),
         sources=SourceCatalog(settings.sources_path),
         rules=rules,
         archive=archive,

@@ -20,10 +20,10 @@ from workers.errors import (
     UpstreamUnavailable,
 )
 from workers.fetch import ACCEPT_HEADER, Fetcher, FetchResult, Validators
-from workers.frontier import CachedRobots, Frontier
+from workers.frontier import ROBOTS_ERROR_TTL, CachedRobots, Frontier
 from workers.linkpolicy import decide
 from workers.models import Source
-from workers.robots import RobotsPolicy, parse_robots
+from workers.robots import RobotsPolicy, robots_policy
 from workers.store import PageStore, content_key
 from workers.urls import in_domains
 
@@ -105,21 +105,23 @@ class Crawler:
     store: PageStore
     user_agent: str
     archive: WarcArchive | None = None
+    # How long an unreachable robots.txt is remembered (frontier.robots_error_ttl).
+    robots_error_ttl: float = ROBOTS_ERROR_TTL
 
     def robots(self, url: str, source: Source) -> RobotsPolicy:
-        """The robots.txt policy of the URL's origin, from cache or fetched once."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        """The robots.txt policy of the URL's origin, from cache or fetched once.
+
+        RFC 9309: 2xx is parsed; 4xx (and an unreadable file) allows everything; 5xx or no
+        answer at all is a complete disallow for now, raised as UpstreamUnavailable (a
+        Retryable naming the cause) so the task tries again once the short error cache
+        (`robots_error_ttl`) has expired.
+        """
+        origin = origin_of(url)
         cached = self.frontier.cached_robots(origin)
         if cached is None:
             cached = self._fetch_robots(origin, source)
-            self.frontier.cache_robots(origin, cached)
-        if 200 <= cached.status < 300:
-            return parse_robots(cached.body, self.user_agent)
-        if cached.status >= 500:
-            # RFC 9309: an unreachable robots.txt means "assume complete disallow" for now.
-            raise UpstreamUnavailable(f"robots.txt unavailable ({cached.status})", url)
-        return RobotsPolicy.allow_all()
+            self.frontier.cache_robots(origin, cached, self.robots_error_ttl)
+        return robots_from(cached, origin, self.user_agent, url)
 
     def _fetch_robots(self, origin: str, source: Source) -> CachedRobots:
         url = f"{origin}/robots.txt"
@@ -137,8 +139,9 @@ class Crawler:
             # Unreadable robots.txt (too large, wrong type, redirect loop): allowed, per RFC.
             return CachedRobots(status=404, body="")
         except FetchError as exc:
-            log.warning("robots_unavailable", origin=origin, error=str(exc))
-            return CachedRobots(status=503, body="")
+            # 5xx, 429, refused, reset, timed out, DNS: RFC 9309's "unreachable".
+            log.warning("robots_unreachable", origin=origin, error=exc.message)
+            return CachedRobots(status=503, body="", error=exc.message)
         return CachedRobots(status=result.status, body=result.body.decode("utf-8", "replace"))
 
     def check_url(self, url: str, source: Source, policy: RobotsPolicy | None) -> None:
@@ -222,6 +225,26 @@ class Crawler:
             result.final_url, result.status, dict(result.headers), result.body, request
         )
         return str(ref)
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL: what one robots.txt covers."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def robots_from(cached: CachedRobots, origin: str, user_agent: str, url: str) -> RobotsPolicy:
+    """The policy a fetched (or cached) robots.txt gives `url`, per RFC 9309 section 2.3.1.
+
+    2xx: its rules (parsed once per process). 4xx: no rules. 5xx or unreachable: complete
+    disallow, raised as UpstreamUnavailable with the cause, so the task retries.
+    """
+    if 200 <= cached.status < 300:
+        return robots_policy(origin, cached.body, user_agent)
+    if cached.status >= 500:
+        cause = cached.error or f"server answered {cached.status}"
+        raise UpstreamUnavailable(f"robots.txt unreachable: {cause}", url)
+    return RobotsPolicy.allow_all()
 
 
 def server_of(url: str) -> str:

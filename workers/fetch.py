@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -165,6 +166,31 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
+# Socket errors by errno, as the cause an operator reads in errors and logs.
+_SOCKET_CAUSES = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.ECONNABORTED: "connection aborted",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EPIPE: "connection closed while sending",
+}
+
+
+def connection_failure(exc: BaseException) -> str:
+    """What went wrong with a connection, in words ("connection refused"), from the
+    socket error underneath httpx's and httpcore's wrappers when there is one."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _SOCKET_CAUSES:
+            return _SOCKET_CAUSES[seen.errno]
+        seen = seen.__cause__ or seen.__context__
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the server broke the HTTP exchange: {exc}" if str(exc) else "protocol error"
+    detail = str(exc)
+    return f"connection failed: {exc.__class__.__name__}" + (f" ({detail})" if detail else "")
+
+
 def _media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
@@ -326,7 +352,7 @@ class Fetcher:
                 raise type(exc)(exc.message, url) from exc
             raise
         except (httpx.TransportError, httpx.RemoteProtocolError) as exc:
-            raise UpstreamUnavailable(f"connection failed: {exc.__class__.__name__}", url) from exc
+            raise UpstreamUnavailable(connection_failure(exc), url) from exc
         except httpx.InvalidURL as exc:
             raise HttpStatusError(f"invalid URL: {exc}", url) from exc
 

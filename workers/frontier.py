@@ -39,7 +39,9 @@ end
 return 1
 """
 ROBOTS_TTL = 24 * 3600
-ROBOTS_ERROR_TTL = 600
+# How long an unreachable robots.txt (5xx, refused, timed out, DNS) is remembered when the
+# caller names no TTL; workers pass `robots_error_ttl(...)` of their retry settings.
+ROBOTS_ERROR_TTL = 2.0
 SLOT_KEY_TTL = 3600
 
 
@@ -55,10 +57,30 @@ class UrlState:
 
 @dataclass(frozen=True, slots=True)
 class CachedRobots:
-    """A host's robots.txt as fetched: the status decides how the body is read."""
+    """A host's robots.txt as fetched: the status decides how the body is read.
+
+    `error` says why it could not be had (status >= 500: a 5xx, or no answer at all).
+    """
 
     status: int
     body: str
+    error: str = ""
+
+
+def robots_error_ttl(retry_backoff: float, retry_backoff_max: float) -> float:
+    """Seconds an unreachable robots.txt is cached, from the task retry policy.
+
+    RFC 9309 reads an unreachable robots.txt as "disallow everything", and we do, but
+    only until the first retry that can see the site again. A task's retry waits are
+    jittered into [d/2, d] with d = min(backoff * 2**attempt, backoff_max), so every wait
+    after the first is at least min(backoff, backoff_max / 2); caching the failure for no
+    longer than that means that, once the site answers, the cached failure is gone before
+    the next retry of any task comes, and each task loses at most one retry to it. That
+    stays far inside the retry budget (defaults: 8 attempts, 2 s backoff, so 7 retries
+    spread over 127-254 s, against a 2 s TTL), where the fixed 600 s used before outlived
+    every retry and sent a run whose site was down for seconds to the dead letters.
+    """
+    return max(min(retry_backoff, retry_backoff_max / 2), 0.05)
 
 
 class Frontier:
@@ -93,16 +115,26 @@ class Frontier:
         if not fields:
             return None
         return CachedRobots(
-            status=int(fields[b"status"]), body=fields[b"body"].decode("utf-8", "replace")
+            status=int(fields[b"status"]),
+            body=fields[b"body"].decode("utf-8", "replace"),
+            error=fields.get(b"error", b"").decode("utf-8", "replace"),
         )
 
-    def cache_robots(self, origin: str, robots: CachedRobots) -> None:
-        ttl = ROBOTS_TTL if robots.status < 500 else ROBOTS_ERROR_TTL
+    def cache_robots(
+        self, origin: str, robots: CachedRobots, error_ttl: float = ROBOTS_ERROR_TTL
+    ) -> None:
+        """Keep an origin's robots.txt for a day; a failure only for `error_ttl` seconds."""
+        ttl = ROBOTS_TTL if robots.status < 500 else error_ttl
         key = f"robots:{origin}"
+        mapping: dict[Any, str | int] = {
+            "status": robots.status,
+            "body": robots.body,
+            "error": robots.error,
+        }
         with redis_errors("caching robots.txt"):
             pipe = self.client.pipeline(transaction=True)
-            pipe.hset(key, mapping={"status": robots.status, "body": robots.body})
-            pipe.expire(key, ttl)
+            pipe.hset(key, mapping=mapping)
+            pipe.pexpire(key, max(int(ttl * 1000), 1))
             pipe.execute()
 
     # per-URL state ----------------------------------------------------------------------

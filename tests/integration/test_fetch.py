@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -184,6 +185,16 @@ def test_503_is_retryable_and_404_is_final(fetcher: Fetcher, base: str) -> None:
     with pytest.raises(HttpStatusError) as info:
         fetcher.fetch(f"{base}/404", allow_private=True)
     assert info.value.status == 404
+
+
+def test_refused_connection_is_retryable_and_says_so(fetcher: Fetcher) -> None:
+    """Nothing listening on the port: UpstreamUnavailable whose message is the cause."""
+    with socket.socket() as probe:  # a port that was free a moment ago, now closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(UpstreamUnavailable) as info:
+        fetcher.fetch(f"http://127.0.0.1:{port}/robots.txt", allow_private=True)
+    assert info.value.message == "connection refused"
 
 
 def test_images_are_not_fetched(fetcher: Fetcher, base: str) -> None:
