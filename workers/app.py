@@ -13,7 +13,7 @@ from kombu import Queue
 
 from workers.archive import WarcArchive
 from workers.clients import search_index
-from workers.crawl import Crawler
+from workers.crawl import MAX_RESERVE_AHEAD, Crawler
 from workers.errors import ConfigError
 from workers.extract import SiteRules, load_site_rules
 from workers.fetch import Fetcher, FetchLimits
@@ -213,6 +213,8 @@ def build_resources(settings: Settings) -> Resources:
             settings.user_agent,
             archive,
             robots_error_ttl=robots_error_ttl(settings.retry_backoff, settings.retry_backoff_max),
+            # A task comes back for its slot after at most retry_backoff_max seconds.
+            max_reserve_ahead=min(MAX_RESERVE_AHEAD, settings.retry_backoff_max),
         ),
         sources=SourceCatalog(settings.sources_path),
         rules=rules,

@@ -93,6 +93,8 @@ URL_STATE_TTL = 90 * 24 * 3600
 # A reserved slot this close is waited for in the worker thread; a later one is a reschedule.
 MAX_INLINE_WAIT = 1.5
 # Slots are reserved at most this far ahead; beyond it a task comes back later unreserved.
+# Never further than a task's longest countdown (Crawler.max_reserve_ahead): a task told to
+# come back for its slot sooner than the slot starts would fetch before its turn.
 MAX_RESERVE_AHEAD = 120.0
 
 
@@ -107,6 +109,8 @@ class Crawler:
     archive: WarcArchive | None = None
     # How long an unreachable robots.txt is remembered (frontier.robots_error_ttl).
     robots_error_ttl: float = ROBOTS_ERROR_TTL
+    # How far ahead a host slot may be reserved: at most the tasks' countdown cap.
+    max_reserve_ahead: float = MAX_RESERVE_AHEAD
 
     def robots(self, url: str, source: Source) -> RobotsPolicy:
         """The robots.txt policy of the URL's origin, from cache or fetched once.
@@ -168,7 +172,7 @@ class Crawler:
         self.check_url(url, source, policy)
         delay = max(source.delay, policy.crawl_delay or 0.0) if policy else source.delay
         if not slot_reserved:
-            reserved, wait = self.frontier.take_slot(server_of(url), delay, MAX_RESERVE_AHEAD)
+            reserved, wait = self.frontier.take_slot(server_of(url), delay, self.max_reserve_ahead)
             if not reserved or wait > MAX_INLINE_WAIT:
                 return Busy(wait, reserved)
             time.sleep(wait)
