@@ -25,7 +25,7 @@ from workers.linkpolicy import decide
 from workers.models import Source
 from workers.robots import RobotsPolicy, robots_policy
 from workers.store import PageStore, content_key
-from workers.urls import in_domains
+from workers.urls import in_domains, normalize_url
 
 log = structlog.get_logger(__name__)
 
@@ -126,6 +126,22 @@ class Crawler:
             cached = self._fetch_robots(origin, source)
             self.frontier.cache_robots(origin, cached, self.robots_error_ttl)
         return robots_from(cached, origin, self.user_agent, url)
+
+    def robots_sitemaps(self, source: Source) -> list[str]:
+        """The `Sitemap:` URLs in the robots.txt of each seed's origin, within the source's
+        domains, normalised, each once (configured ones included, in their order).
+
+        Raises what `robots` raises: UpstreamUnavailable while a robots.txt is unreachable.
+        """
+        found: dict[str, None] = {}
+        for origin in dict.fromkeys(origin_of(seed) for seed in source.seeds):
+            if not in_domains(origin, source.allowed_domains):
+                continue
+            for listed in self.robots(origin + "/", source).sitemaps:
+                url = normalize_url(listed, base=origin + "/robots.txt")
+                if url is not None and in_domains(url, source.allowed_domains):
+                    found.setdefault(url)
+        return list(found)
 
     def _fetch_robots(self, origin: str, source: Source) -> CachedRobots:
         url = f"{origin}/robots.txt"

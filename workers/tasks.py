@@ -61,8 +61,9 @@ class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
             delay = max(delay, hint)
         return float(min(delay, self.retry_backoff_max))
 
-    def retry_later(self, exc: Retryable) -> NoReturn:
-        """Retry with backoff, or give up (raise) once the attempts are used up."""
+    def retry_later(self, exc: Retryable, **changes: Any) -> NoReturn:
+        """Retry with backoff (with `changes` to the arguments), or give up (raise) once the
+        attempts are used up."""
         attempt = int(self.request.kwargs.get("attempt", 0))
         if attempt + 1 >= self.max_attempts:
             raise exc
@@ -75,7 +76,7 @@ class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
             countdown=round(countdown, 2),
         )
         raise self.retry(
-            kwargs={**self.request.kwargs, "attempt": attempt + 1},
+            kwargs={**self.request.kwargs, **changes, "attempt": attempt + 1},
             countdown=countdown,
             max_retries=self.request.retries + 1,
             exc=exc,
@@ -167,7 +168,13 @@ def _send_hop(task: Task, run_id: str | None, stage: str, key: str, **kwargs: An
 
 @app.task(base=IngestTask, bind=True, name="crawl.discover")
 def discover(self: IngestTask, *, source: str, run_id: str | None = None, attempt: int = 0) -> str:
-    """Start a crawl run of one source: send every seed (start page, feed, sitemap)."""
+    """Start a crawl run of one source: send every seed (start page, feed, sitemap), and the
+    sitemaps the robots.txt of each seed's origin lists.
+
+    While a robots.txt is unreachable the configured seeds go anyway and the task retries
+    for its sitemaps (a seed already sent in this run is not sent twice); when the retries
+    are used up the run goes on without them.
+    """
     res = self.res
     _bind(source=source)
     try:
@@ -179,13 +186,24 @@ def discover(self: IngestTask, *, source: str, run_id: str | None = None, attemp
         run_id = new_run_id()
         res.runs.start(run_id, source, None)
     _bind(run_id=run_id)
+    seeds = list(src.seeds)
+    unreachable: Retryable | None = None
+    if src.respect_robots:
+        try:
+            seeds += res.crawler.robots_sitemaps(src)
+        except Retryable as exc:
+            unreachable = exc
     sent = sum(
         send_fetch(run_id, self.request.id, url, source, 0, src.max_pages, seed=True)
-        for url in src.seeds
+        for url in dict.fromkeys(seeds)
     )
     log.info("crawl_started", seeds=sent)
     # Documents a previous run left in the index buffer (an outage) are written now.
     index_flush.apply_async(countdown=0)
+    if unreachable is not None:
+        if attempt + 1 < self.max_attempts:
+            self.retry_later(unreachable, run_id=run_id)
+        log.warning("robots_sitemaps_skipped", error=str(unreachable))
     return run_id
 
 
