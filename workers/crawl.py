@@ -52,6 +52,8 @@ class CrawlResult:
     last_modified: str | None = None
     # Where the response lives in the WARC archive ("file#offset"), when archiving is on.
     archive_ref: str | None = None
+    # The response's X-Robots-Tag header (repeated headers joined by commas), if any.
+    robots_tag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ class FetchRecord:
     last_modified: str | None = None
     archive_ref: str | None = None
     fetched_at: float | None = None
+    # X-Robots-Tag of the response, kept so that a re-parse honours it too.
+    robots_tag: str | None = None
 
 
 # Per-URL fetch state outlives many recrawl intervals so conditional GETs keep working.
@@ -228,6 +232,7 @@ class Crawler:
             etag=result.validators.etag,
             last_modified=result.validators.last_modified,
             archive_ref=archive_ref,
+            robots_tag=result.headers.get("x-robots-tag"),
         )
 
     def _archive(
@@ -307,4 +312,5 @@ def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
         ttl=URL_STATE_TTL,
         archive_ref=record.archive_ref,
         content_fetched_at=record.fetched_at,
+        robots_tag=record.robots_tag,
     )

@@ -167,10 +167,12 @@ class Frontier:
         ttl: int,
         archive_ref: str | None = None,
         content_fetched_at: float | None = None,
+        robots_tag: str | None = None,
     ) -> None:
         """Remember a successful fetch (validators, content, archive place) for the next visit.
 
-        `content_fetched_at` is when the parsed content was fetched (a re-parse keeps it).
+        `content_fetched_at` is when the parsed content was fetched (a re-parse keeps it);
+        `robots_tag` the response's X-Robots-Tag, which a re-parse honours.
         """
         mapping: dict[Any, str | float] = {
             "url": url,
@@ -178,6 +180,7 @@ class Frontier:
             "fetched_at": time.time(),
             "etag": etag or "",
             "last_modified": last_modified or "",
+            "robots_tag": robots_tag or "",
         }
         if content_key is not None:
             mapping["content_key"] = content_key
@@ -215,6 +218,12 @@ class Frontier:
             )
         value = stamp or visited
         return float(value) if value else None
+
+    def robots_tag(self, url: str) -> str | None:
+        """The X-Robots-Tag header the URL's content was fetched with (None: none)."""
+        with redis_errors("reading URL state"):
+            value = cast(bytes | None, self.client.hget(f"url:{url_id(url)}", "robots_tag"))
+        return value.decode("utf-8", "replace") if value else None
 
     def touch(self, url: str) -> None:
         """Mark a URL as fetched now without changing its validators (a 304)."""

@@ -11,6 +11,7 @@ from workers.extract.encoding import decode_html
 from workers.extract.feeds import FeedError, parse_feed, sniff_feed
 from workers.extract.text import looks_binary
 from workers.index import Action, article_action, teaser_action
+from workers.robots import PageDirectives, page_directives
 from workers.store import PageStore, StoredPage, content_key
 
 
@@ -25,6 +26,8 @@ class ParseResult:
     # Links that do not cost depth: child sitemaps of a sitemap index.
     same_depth_links: list[str] = field(default_factory=list)
     reason: str | None = None
+    # What the page's robots meta tags and X-Robots-Tag asked (HTML pages only).
+    robots: PageDirectives = field(default_factory=PageDirectives)
 
 
 def read_page(
@@ -60,8 +63,16 @@ def parse_stored_page(
     source: str,
     rules: SiteRules | None = None,
     fetched_at: float | None = None,
+    *,
+    robots_tag: str | None = None,
+    user_agent: str = "",
 ) -> ParseResult:
     """Turn a stored page into index actions and links; feeds and sitemaps yield links only.
+
+    An HTML page's robots meta tags (name `robots` or our product token) and its
+    X-Robots-Tag header (`robots_tag`) are obeyed: `noindex` (or `none`) yields no
+    documents but its links, `nofollow` (or `none`) no links. Feeds and sitemaps are read
+    whatever their header says: they are how a site asks to be crawled.
 
     Raises FeedError for XML that claims to be a feed but cannot be read, and
     ExtractionError for a body that is not text at all.
@@ -77,12 +88,18 @@ def parse_stored_page(
     html = decode_html(page.body, page.content_type)
     if looks_binary(html):
         raise ExtractionError("body is binary, not text (served as HTML)", page.url)
+    robots = page_directives(html, robots_tag, user_agent)
+    if robots.noindex and robots.nofollow:  # nothing to take from the page: skip extraction
+        return ParseResult(kind="other", reason="robots: noindex, nofollow", robots=robots)
     extraction = extract(html, page.url, rules)
     return ParseResult(
         kind=extraction.kind,
-        actions=extraction_actions(extraction, source, page.key, fetched_at),
-        links=extraction.links,
+        actions=[]
+        if robots.noindex
+        else extraction_actions(extraction, source, page.key, fetched_at),
+        links=[] if robots.nofollow else extraction.links,
         reason=extraction.reason,
+        robots=robots,
     )
 
 

@@ -256,6 +256,7 @@ def fetch(
         last_modified=result.last_modified,
         archive_ref=result.archive_ref,
         fetched_at=time.time(),
+        robots_tag=result.robots_tag,
     )
 
 
@@ -274,17 +275,26 @@ def parse_page(
     archive_ref: str | None = None,
     follow_links: bool = True,
     fetched_at: float | None = None,
+    robots_tag: str | None = None,
     attempt: int = 0,
 ) -> None:
     """Extract a stored page; send its documents to index and its links to the frontier.
 
-    A re-parse (follow_links=False) only refreshes the page's documents.
+    A re-parse (follow_links=False) only refreshes the page's documents. `robots_tag` is
+    the page's X-Robots-Tag header, obeyed with its robots meta tags.
     """
     res = self.res
     _bind(url=url, source=source, run_id=run_id, depth=depth)
     try:
         page = read_page(res.store, res.archive, page_key, archive_ref, url)
-        result = parse_stored_page(page, source, res.rules, fetched_at)
+        result = parse_stored_page(
+            page,
+            source,
+            res.rules,
+            fetched_at,
+            robots_tag=robots_tag,
+            user_agent=res.settings.user_agent,
+        )
     except Retryable as exc:
         self.retry_later(exc)
     except (IngestError, FeedError) as exc:
@@ -298,11 +308,22 @@ def parse_page(
         links=len(result.links),
         reason=result.reason,
     )
+    if result.robots.noindex:
+        log.info("robots_noindex", via=list(result.robots.sources), nofollow=result.robots.nofollow)
+    elif result.robots.nofollow:
+        log.info("robots_nofollow", via=list(result.robots.sources))
     # The page counts as fetched (not fetched again before recrawl_after, its content
     # "unchanged") only once its documents are indexed: a page whose parse or index step
     # was lost (a crash, a Redis restart) is fetched again by the next run.
     record = FetchRecord(
-        requested_url or url, source, page_key, etag, last_modified, archive_ref, fetched_at
+        requested_url or url,
+        source,
+        page_key,
+        etag,
+        last_modified,
+        archive_ref,
+        fetched_at,
+        robots_tag,
     )
     if result.actions:
         _send_hop(
@@ -423,6 +444,7 @@ def start_reparse(source: str | None) -> tuple[str, int]:
             parse_page, run_id, "reparse", url, page_key=page_key, url=url, source=owner,
             archive_ref=archive_ref, follow_links=False,
             fetched_at=res.frontier.content_fetched_at(url),
+            robots_tag=res.frontier.robots_tag(url),
         )  # fmt: skip
         sent += 1
     return run_id, sent
