@@ -88,7 +88,9 @@ def excluded_nodes(page: Page) -> list[bool]:
         if parent >= 0:
             prose[parent] += prose[index]
     total = sum(prose[index] for index, node in enumerate(nodes) if node.parent < 0) or 1
-    protected = _story_ancestors(page, prose, total)
+    core = _story_core(page, prose, total)
+    protected = _ancestors(page, core)
+    core_end = nodes[core].end if core >= 0 else -1
     excluded = [False] * len(nodes)
     for index, node in enumerate(nodes):
         if node.parent >= 0 and excluded[node.parent]:
@@ -103,24 +105,42 @@ def excluded_nodes(page: Page) -> list[bool]:
             # Teaser blocks never become the story, however much text they hold.
             excluded[index] = True
         elif flags & _SOFT_EXCLUDE:
-            excluded[index] = prose[index] < WRAPPER_SHARE * total
+            # Inside the story's own container a furniture-like wrapper ("content-nav-section")
+            # is weighed against the story, not the whole page.
+            scope = prose[core] if core < index < core_end else total
+            excluded[index] = prose[index] < WRAPPER_SHARE * scope
     return excluded
 
 
-def _story_ancestors(page: Page, prose: list[int], total: int) -> set[int]:
-    """Ancestors of the richest element marked as the article body (articleBody, .article-body).
+def _story_core(page: Page, prose: list[int], total: int) -> int:
+    """The element marked as the article body (articleBody, .article-body) that holds the story.
+
+    The richest such element wins; a marked element inside it that still holds a fair share of
+    the page's prose is closer to the story and wins over it (a page-wide "main-content" around
+    an "article-text"). -1 when no marked element holds enough prose.
+    """
+    threshold = POSITIVE_CORE_SHARE * total
+    best, best_end, richest = -1, -1, threshold
+    for index, node in enumerate(page.nodes):
+        if not node.flags & POSITIVE or node.flags & _HARD_EXCLUDE or prose[index] <= threshold:
+            continue
+        if best < index < best_end:
+            best, best_end = index, node.end
+        elif prose[index] > richest:
+            best, best_end, richest = index, node.end, prose[index]
+    return best
+
+
+def _ancestors(page: Page, node: int) -> set[int]:
+    """The element and its ancestors.
 
     Layout wrappers around the story sometimes carry furniture-like names ("sidebar-grid");
     they must not take the story down with them.
     """
-    best, best_prose = -1, POSITIVE_CORE_SHARE * total
-    for index, node in enumerate(page.nodes):
-        if node.flags & POSITIVE and not node.flags & _HARD_EXCLUDE and prose[index] > best_prose:
-            best, best_prose = index, prose[index]
     protected: set[int] = set()
-    while best >= 0:
-        protected.add(best)
-        best = page.nodes[best].parent
+    while node >= 0:
+        protected.add(node)
+        node = page.nodes[node].parent
     return protected
 
 

@@ -36,6 +36,13 @@ _AUTHOR_HREF = re.compile(
 )
 _EMPHASIS = frozenset({"strong", "b", "em", "i"})
 _META_KEYS = ("property", "name", "itemprop", "http-equiv")
+# Classes on these name the theme or page template ("theme-caption-two"), not a box.
+_PAGE_TAGS = frozenset({"html", "body"})
+# A hidden wrapper right under <body> that holds one of these, or is a server-streamed
+# segment (<div hidden id="S:0">, moved into place by the framework's script), is hidden only
+# until scripts reveal the page.
+_REVEALED_CONTENT = ("main", "article")
+_STREAMED_SEGMENT = re.compile(r"S:\d+")
 
 
 @dataclass(slots=True)
@@ -202,6 +209,13 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
                 continue
             idx = len(nodes)
             flags = _attribute_flags(page, name, attrs, idx) if attrs else TAG_FLAGS.get(name, 0)
+            if (
+                flags & HIDDEN
+                and parent >= 0
+                and nodes[parent].name == "body"
+                and _revealed_by_script(child)
+            ):
+                flags &= ~HIDDEN
             if teaser_blocks and id(child) in teaser_blocks:
                 flags |= TEASER
             context = flags | nodes[parent].context if parent >= 0 else flags
@@ -305,7 +319,7 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
 def _attribute_flags(page: Page, name: str, attrs: Mapping[str, object], idx: int) -> int:
     classes = attrs.get("class")
     ident = attrs.get("id")
-    if classes or ident:
+    if (classes or ident) and name not in _PAGE_TAGS:
         class_id = " ".join(classes) if isinstance(classes, list) else str(classes or "")
         if isinstance(ident, str):
             class_id = f"{class_id} {ident}"
@@ -324,6 +338,14 @@ def _attribute_flags(page: Page, name: str, attrs: Mapping[str, object], idx: in
         if prop == "articleBody":
             flags |= POSITIVE
     return flags
+
+
+def _revealed_by_script(tag: Tag) -> bool:
+    """A hidden wrapper under <body> that scripts show: streamed segment or anti-flicker root."""
+    ident = tag.get("id")
+    if isinstance(ident, str) and _STREAMED_SEGMENT.fullmatch(ident):
+        return True
+    return tag.find(_REVEALED_CONTENT) is not None
 
 
 def _collect_meta(page: Page, attrs: Mapping[str, object], parent: int) -> None:

@@ -1,0 +1,93 @@
+"""Finding the story's container: wrappers that scripts reveal, theme classes, marked bodies."""
+
+from __future__ import annotations
+
+from workers.extract import extract
+
+URL = "https://workshop.example/blog/2025/05/building-a-garden-bench-from-pallets"
+
+PARAGRAPHS = [
+    "Pallet wood is free at most hardware yards, but it is rough, full of nails and rarely "
+    "the same thickness twice, so the first evening goes into sorting and planing the boards.",
+    "The bench frame uses four legs cut from the thickest runners, joined by two rails that "
+    "are glued and screwed, and the seat boards sit on top with a small gap for the rain.",
+    "After a week outside the oil had soaked in evenly, and the bench had not moved at all "
+    "when three of us sat on it to watch the neighbours rebuild their fence in the sun.",
+]
+STORY = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+HEADLINE = "<h1>Building a garden bench from pallets</h1>"
+
+
+def _body(html: str) -> str:
+    page = extract(html, URL)
+    assert page.kind == "article", page.reason
+    assert page.article is not None
+    return page.article.body
+
+
+def test_server_streamed_segment_hidden_until_scripts_move_it_is_read() -> None:
+    """A <div hidden id="S:0"> segment under <body> (streamed rendering) holds the story."""
+    html = f"""<html><body>
+      <div hidden></div>
+      <header><a href="/">Workshop</a></header>
+      <template id="B:0"></template>
+      <div hidden id="S:0"><section>{HEADLINE}<div>{STORY}</div></section></div>
+      <script>/* moves S:0 into B:0 */</script>
+    </body></html>"""
+    body = _body(html)
+    assert all(text in body for text in PARAGRAPHS)
+
+
+def test_anti_flicker_root_holding_main_is_read() -> None:
+    """A hidden root wrapper under <body> that holds <main> is shown by scripts, so it is read."""
+    html = f"""<html><body>
+      <div class="root hide"><main>{HEADLINE}<section class="post-body">{STORY}</section>
+      </main></div>
+    </body></html>"""
+    body = _body(html)
+    assert all(text in body for text in PARAGRAPHS)
+
+
+def test_hidden_box_under_body_without_main_stays_out() -> None:
+    """A hidden dialog beside the story (no <main> or <article> in it) is not read."""
+    html = f"""<html><body>
+      <div hidden class="dialog"><p>Sign in to keep reading every story we publish this
+      week, with offers from our partners delivered straight to your inbox.</p></div>
+      <main>{HEADLINE}{STORY}</main>
+    </body></html>"""
+    body = _body(html)
+    assert "Sign in" not in body
+    assert PARAGRAPHS[0] in body
+
+
+def test_theme_classes_on_body_do_not_mark_the_page_as_furniture() -> None:
+    """<body class="theme-caption-two sidebar-left"> names the theme, not a caption box."""
+    html = f"""<html><body class="home page theme-caption-two theme-comhide sidebar-left">
+      <main><article>{HEADLINE}<div class="entry-content">{STORY}</div></article></main>
+    </body></html>"""
+    body = _body(html)
+    assert all(text in body for text in PARAGRAPHS)
+
+
+def test_furniture_named_wrapper_inside_the_marked_body_keeps_the_story() -> None:
+    """A "content-nav-section" wrapping the story inside .body-content is not navigation.
+
+    The page carries as much prose again in its aside and footer, so the wrapper holds less
+    than half of the page's text; inside the marked body it holds nearly all of it.
+    """
+    notes = [
+        f"<p>Footer note {n}: accounts are held with a member bank, deposits are insured up "
+        f"to the legal limit, and rates may change without notice at any time.</p>"
+        for n in range(4)
+    ]
+    html = f"""<html><body>
+      <main><div class="body-content">{HEADLINE}
+        <div class="content-nav-section"><div class="rtf">{STORY}</div></div>
+        <p class="note">Last reviewed in May.</p>
+      </div></main>
+      <aside>{notes[0]}{notes[1]}</aside>
+      <footer>{notes[2]}{notes[3]}</footer>
+    </body></html>"""
+    body = _body(html)
+    assert all(text in body for text in PARAGRAPHS)
+    assert "Footer note" not in body
