@@ -105,8 +105,11 @@ def test_disallowed_section_and_crawl_delay_are_obeyed(polite: Stack) -> None:
     assert all(error.startswith("RobotsDisallowed") for error in errors.values())
     pages = [stamp for stamp, path in site.log if path != "/robots.txt"]
     assert len(pages) >= 8  # home, five stories, two sections
+    # Slots are 1 s apart; arrival is measured at the site, where a busy worker may send
+    # one request late (shortening the gap after it), never a later one early.
     gaps = [later - earlier for earlier, later in itertools.pairwise(pages)]
-    assert min(gaps) >= 0.8, gaps  # the slot is 1 s; arrival is measured at the site
+    assert pages[-1] - pages[0] >= 0.9 * (len(pages) - 1), gaps
+    assert min(gaps) >= 0.5, gaps
 
 
 def test_site_down_at_the_start_loses_nothing(polite: Stack) -> None:
@@ -118,18 +121,24 @@ def test_site_down_at_the_start_loses_nothing(polite: Stack) -> None:
     site = LoggedSite()
     started: list[object] = []
 
+    up = threading.Event()
+
     def come_up() -> None:
         time.sleep(OUTAGE)
-        started.append(_serve(site, port)[1])
+        try:
+            started.append(_serve(site, port)[1])
+        finally:
+            up.set()
 
     source = polite.add_source("outage", base)
     threading.Thread(target=come_up, daemon=True).start()
     try:
         summary = polite.crawl(source, timeout=120)
     finally:
-        while not started:
-            time.sleep(0.1)
-        _stop(started[0])
+        up.wait(OUTAGE + 10)
+        for server in started:
+            _stop(server)
+    assert started, "the site could not take its port back"
 
     assert summary["done"] is True
     assert summary["errors"] == 0, _errors(polite, summary["run_id"])
