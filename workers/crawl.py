@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import structlog
 
 from workers.archive import WarcArchive
+from workers.discovery import schedule_revisit
 from workers.errors import (
     FetchError,
     HttpStatusError,
@@ -90,6 +91,9 @@ class FetchRecord:
     fetched_at: float | None = None
     # X-Robots-Tag of the response, kept so that a re-parse honours it too.
     robots_tag: str | None = None
+    # What the page was parsed as, and the source's revisit offsets (articles only).
+    kind: str | None = None
+    revisit: tuple[int, ...] = ()
 
 
 # Per-URL fetch state outlives many recrawl intervals so conditional GETs keep working.
@@ -176,15 +180,25 @@ class Crawler:
             raise RobotsDisallowed("disallowed by robots.txt", url)
 
     def crawl(
-        self, url: str, source: Source, *, seed: bool, slot_reserved: bool = False
+        self,
+        url: str,
+        source: Source,
+        *,
+        seed: bool,
+        slot_reserved: bool = False,
+        due: bool = False,
     ) -> CrawlResult | Busy:
         """Fetch a URL if it is due, in its turn for the host.
+
+        Seeds and `due` URLs (a revisit, a later lastmod) are fetched however recently
+        they were; other URLs wait for the source's recrawl_after.
 
         Returns Busy when the caller should come back later (with the slot reserved for
         it, or not); raises PageRejected (final) and Retryable errors (try again later).
         """
         state = self.frontier.url_state(url)
-        if not seed and state.fetched_at and time.time() - state.fetched_at < source.recrawl_after:
+        recent = state.fetched_at and time.time() - state.fetched_at < source.recrawl_after
+        if recent and not (seed or due):
             return CrawlResult(Outcome.RECENT, url)
         # Scope first: nothing (not even robots.txt, not even DNS) for an off-scope URL.
         self.check_url(url, source, None)
@@ -302,8 +316,8 @@ def links_to_follow(
 def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
     """Remember a fetch only once it is complete: parsed, and its documents indexed (the
     index task calls this). A page whose parse or index step failed or was lost (a crash,
-    a Redis restart) is fetched again by the next visit."""
-    frontier.record_fetch(
+    a Redis restart) is fetched again by the next visit. An article gets its next revisit."""
+    first = frontier.record_fetch(
         record.requested_url,
         source=record.source,
         etag=record.etag,
@@ -314,3 +328,7 @@ def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
         content_fetched_at=record.fetched_at,
         robots_tag=record.robots_tag,
     )
+    if record.kind == "article":
+        schedule_revisit(
+            frontier, record.source, record.requested_url, first, record.revisit, time.time()
+        )

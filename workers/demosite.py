@@ -134,7 +134,14 @@ class NewsSite:
         self.initial = stories
         self.publish_every = publish_every
         self.started = time.time()
-        self.epoch = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+        # The first stories are dated an hour apart up to the hour the site started, so
+        # they are recent for any max_age; later ones when they appear.
+        start_hour = datetime.fromtimestamp(self.started, UTC).replace(
+            minute=0, second=0, microsecond=0
+        )
+        self.epoch = start_hour - timedelta(hours=stories)
+        # Feeds this site's pages announce with <link rel="alternate"> (paths).
+        self.announced_feeds: list[str] = []
         self.extra_routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
         self.robots = "User-agent: *\nDisallow: /private/\n"
         # Extra links on the home page, e.g. to misbehaving routes a test adds.
@@ -149,12 +156,19 @@ class NewsSite:
 
     def stories(self) -> list[Story]:
         """Published stories, newest first."""
-        return [make_story(n, self.epoch + timedelta(hours=n)) for n in range(self.count(), 0, -1)]
+        return [make_story(n, self.published(n)) for n in range(self.count(), 0, -1)]
 
     def story(self, number: int) -> Story | None:
         if 1 <= number <= self.count():
-            return make_story(number, self.epoch + timedelta(hours=number))
+            return make_story(number, self.published(number))
         return None
+
+    def published(self, number: int) -> datetime:
+        """When story `number` appeared."""
+        if number <= self.initial:
+            return self.epoch + timedelta(hours=number)
+        seconds = (number - self.initial) * self.publish_every
+        return datetime.fromtimestamp(self.started + seconds, UTC).replace(microsecond=0)
 
     def record_hit(self, path: str) -> None:
         with self._lock:
@@ -237,6 +251,10 @@ class NewsSite:
         )
 
     def _layout(self, title: str, content: str, head: str = "") -> str:
+        head += "".join(
+            f'<link rel="alternate" type="application/rss+xml" href="{path}">'
+            for path in self.announced_feeds
+        )
         nav = "".join(f' <a href="/section/{name.lower()}">{name}</a>' for name in NAV_SECTIONS)
         return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{head}</head>

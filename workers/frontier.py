@@ -1,4 +1,5 @@
-"""The crawl frontier in Redis: per-host politeness slots, robots cache, per-URL fetch state."""
+"""The crawl frontier in Redis: per-host politeness slots, robots cache, per-URL fetch state,
+due revisits, feed freshness and the feeds start pages announce."""
 
 from __future__ import annotations
 
@@ -53,6 +54,15 @@ class UrlState:
     etag: str | None = None
     last_modified: str | None = None
     content_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """A feed's freshness: when it was last read, and how long it may now rest."""
+
+    checked_at: float = 0.0
+    # seconds after checked_at before the feed is read again (0: every run)
+    interval: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +178,12 @@ class Frontier:
         archive_ref: str | None = None,
         content_fetched_at: float | None = None,
         robots_tag: str | None = None,
-    ) -> None:
+    ) -> float:
         """Remember a successful fetch (validators, content, archive place) for the next visit.
 
         `content_fetched_at` is when the parsed content was fetched (a re-parse keeps it);
-        `robots_tag` the response's X-Robots-Tag, which a re-parse honours.
+        `robots_tag` the response's X-Robots-Tag, which a re-parse honours. Returns when the
+        URL was first fetched (this fetch, unless an earlier one was kept).
         """
         mapping: dict[Any, str | float] = {
             "url": url,
@@ -192,8 +203,11 @@ class Frontier:
         with redis_errors("recording a fetch"):
             pipe = self.client.pipeline(transaction=True)
             pipe.hset(key, mapping=mapping)
+            pipe.hsetnx(key, "first_fetched_at", content_fetched_at or mapping["fetched_at"])
+            pipe.hget(key, "first_fetched_at")
             pipe.expire(key, ttl)
-            pipe.execute()
+            first = pipe.execute()[2]
+        return float(first)
 
     def parsed_pages(self, source: str | None = None) -> Iterator[tuple[str, str, str, str | None]]:
         """(url, source, page key, archive place or None) of every URL parsed before."""
@@ -229,3 +243,120 @@ class Frontier:
         """Mark a URL as fetched now without changing its validators (a 304)."""
         with redis_errors("recording a fetch"):
             self.client.hset(f"url:{url_id(url)}", "fetched_at", time.time())
+
+    def content_fetched_many(self, urls: list[str]) -> list[float | None]:
+        """content_fetched_at of each URL, in one round trip."""
+        with redis_errors("reading URL state"):
+            pipe = self.client.pipeline(transaction=False)
+            for url in urls:
+                pipe.hmget(f"url:{url_id(url)}", "content_fetched_at", "fetched_at")
+            replies = cast(list[list[bytes | None]], pipe.execute())
+        stamps = (stamp or visited for stamp, visited in replies)
+        return [float(stamp) if stamp else None for stamp in stamps]
+
+    def note_listed(self, listed: list[tuple[str, float | None, float | None]], ttl: int) -> None:
+        """Keep the publication date and lastmod a feed or sitemap gave each URL (epoch
+        seconds; (url, published, lastmod)) on the URL's state, as `listed_published` and
+        `listed_lastmod`."""
+        with redis_errors("recording listed dates"):
+            pipe = self.client.pipeline(transaction=False)
+            for url, published, lastmod in listed:
+                mapping: dict[Any, str | float] = {
+                    name: value
+                    for name, value in (
+                        ("listed_published", published),
+                        ("listed_lastmod", lastmod),
+                    )
+                    if value is not None
+                }
+                if mapping:
+                    key = f"url:{url_id(url)}"
+                    mapping["url"] = url
+                    pipe.hset(key, mapping=mapping)
+                    pipe.expire(key, ttl, nx=True)
+            pipe.execute()
+
+    # revisits ---------------------------------------------------------------------------
+
+    def schedule_revisit(self, source: str, url: str, due: float | None) -> None:
+        """Fetch the URL again at `due` (epoch seconds); None: never again."""
+        key = f"revisit:{source}"
+        with redis_errors("scheduling a revisit"):
+            if due is None:
+                self.client.zrem(key, url)
+            else:
+                self.client.zadd(key, {url: due})
+
+    def due_revisits(self, source: str, now: float, limit: int) -> list[tuple[str, float | None]]:
+        """Up to `limit` URLs of the source due by `now`, earliest first, with when each
+        was first fetched (None when its state expired)."""
+        with redis_errors("reading due revisits"):
+            raw = cast(
+                list[bytes],
+                self.client.zrangebyscore(f"revisit:{source}", "-inf", now, start=0, num=limit),
+            )
+            urls = [member.decode() for member in raw]
+            pipe = self.client.pipeline(transaction=False)
+            for url in urls:
+                pipe.hget(f"url:{url_id(url)}", "first_fetched_at")
+            firsts = cast(list[bytes | None], pipe.execute())
+        return [
+            (url, float(first) if first else None) for url, first in zip(urls, firsts, strict=True)
+        ]
+
+    # feeds ------------------------------------------------------------------------------
+
+    def feed_states(self, urls: list[str]) -> list[FeedState | None]:
+        """The freshness of each feed URL; None for a feed never read."""
+        with redis_errors("reading feed state"):
+            pipe = self.client.pipeline(transaction=False)
+            for url in urls:
+                pipe.hmget(f"feed:{url_id(url)}", "checked_at", "interval")
+            replies = cast(list[list[bytes | None]], pipe.execute())
+        return [
+            FeedState(float(checked), float(interval or 0)) if checked else None
+            for checked, interval in replies
+        ]
+
+    def feed_listing(self, url: str, entries: list[str], ttl: int) -> int:
+        """Replace the feed's remembered listing with `entries`; how many were not in the
+        previous one (every entry, the first time)."""
+        key = f"feedseen:{url_id(url)}"
+        with redis_errors("recording a feed listing"):
+            known = cast(list[int], self.client.smismember(key, entries)) if entries else []
+            pipe = self.client.pipeline(transaction=True)
+            pipe.delete(key)
+            if entries:
+                pipe.sadd(key, *entries)
+                pipe.expire(key, ttl)
+            pipe.execute()
+        return sum(1 for present in known if not present)
+
+    def save_feed_state(self, url: str, state: FeedState, new_items: bool, ttl: int) -> None:
+        """Remember when the feed was read and its interval (and, with new items, when)."""
+        key = f"feed:{url_id(url)}"
+        mapping: dict[Any, str | float] = {
+            "url": url,
+            "checked_at": state.checked_at,
+            "interval": state.interval,
+        }
+        if new_items:
+            mapping["last_new_at"] = state.checked_at
+        with redis_errors("recording feed state"):
+            pipe = self.client.pipeline(transaction=True)
+            pipe.hset(key, mapping=mapping)
+            pipe.expire(key, ttl)
+            pipe.execute()
+
+    def add_announced_feeds(self, source: str, feeds: list[str]) -> None:
+        """Remember feeds a start page announced, so later runs read them even when the
+        page itself is unchanged (and so not parsed again)."""
+        if feeds:
+            with redis_errors("recording announced feeds"):
+                self.client.sadd(f"feeds:{source}", *feeds)
+
+    def announced_feeds(self, source: str) -> list[str]:
+        """The feeds start pages of the source announced, sorted."""
+        with redis_errors("reading announced feeds"):
+            members = cast(set[bytes], self.client.smembers(f"feeds:{source}"))
+        return sorted(member.decode() for member in members)

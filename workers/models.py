@@ -79,6 +79,8 @@ class PageExtraction:
     links: list[str] = field(default_factory=list)
     # Why the page yielded no article or teasers (kind == "other"), else None.
     reason: str | None = None
+    # RSS/Atom feeds the page announces (<link rel="alternate" type="application/rss+xml">).
+    feeds: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _jsonable(asdict(self))
@@ -94,6 +96,12 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(item) for item in value]
     return value
+
+
+# Defaults of the discovery keys of a source (config/sources.yaml documents them).
+DEFAULT_MAX_AGE = 7 * 24 * 3600
+DEFAULT_REVISIT = (3600, 6 * 3600, 24 * 3600, 72 * 3600)
+DEFAULT_MAX_FEED_INTERVAL = 6 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +149,14 @@ class Source:
     allow: tuple[re.Pattern[str], ...] = ()
     deny: tuple[re.Pattern[str], ...] = ()
     traps: TrapLimits = TrapLimits()
+    # Feed and sitemap entries dated longer ago than this many seconds are not fetched
+    # (0: no limit).
+    max_age: int = DEFAULT_MAX_AGE
+    # Seconds after its first fetch at which an article page is fetched again (ascending);
+    # after the last one, never.
+    revisit: tuple[int, ...] = DEFAULT_REVISIT
+    # Upper bound of the back-off of a quiet feed (its lower bound is `interval`).
+    max_feed_interval: int = DEFAULT_MAX_FEED_INTERVAL
 
     @property
     def seeds(self) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from workers.archive import ArchiveRef, WarcArchive
 from workers.errors import ExtractionError
 from workers.extract import PageExtraction, SiteRules, extract
 from workers.extract.encoding import decode_html
-from workers.extract.feeds import FeedError, parse_feed, sniff_feed
+from workers.extract.feeds import FeedEntry, FeedError, parse_feed, sniff_feed
 from workers.extract.text import looks_binary
 from workers.index import Action, article_action, teaser_action
 from workers.robots import PageDirectives, page_directives
@@ -28,6 +28,10 @@ class ParseResult:
     reason: str | None = None
     # What the page's robots meta tags and X-Robots-Tag asked (HTML pages only).
     robots: PageDirectives = field(default_factory=PageDirectives)
+    # A feed's or sitemap's entries, with their dates (links holds their URLs).
+    entries: list[FeedEntry] = field(default_factory=list)
+    # Feeds an HTML page announces (<link rel="alternate">).
+    feeds: list[str] = field(default_factory=list)
 
 
 def read_page(
@@ -84,6 +88,7 @@ def parse_stored_page(
             kind=feed.kind,
             links=[entry.url for entry in feed.entries],
             same_depth_links=list(feed.sitemaps),
+            entries=list(feed.entries),
         )
     html = decode_html(page.body, page.content_type)
     if looks_binary(html):
@@ -100,6 +105,7 @@ def parse_stored_page(
         links=[] if robots.nofollow else extraction.links,
         reason=extraction.reason,
         robots=robots,
+        feeds=[] if robots.nofollow else extraction.feeds,
     )
 
 

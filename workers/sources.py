@@ -10,7 +10,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from workers.errors import ConfigError
-from workers.models import Source, TrapLimits
+from workers.models import (
+    DEFAULT_MAX_AGE,
+    DEFAULT_MAX_FEED_INTERVAL,
+    DEFAULT_REVISIT,
+    Source,
+    TrapLimits,
+)
 from workers.urls import host_of, normalize_url
 
 _TRAP_DEFAULTS = TrapLimits()
@@ -58,6 +64,20 @@ class _SourceSpec(BaseModel):
             except re.error as exc:
                 raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
         return patterns
+
+    # null means no limit, as 0 does
+    max_age: int | None = Field(DEFAULT_MAX_AGE, ge=0)
+    revisit: list[int] = Field(default_factory=lambda: list(DEFAULT_REVISIT))
+    max_feed_interval: int = Field(DEFAULT_MAX_FEED_INTERVAL, ge=0)
+
+    @field_validator("revisit")
+    @classmethod
+    def _ascending(cls, offsets: list[int]) -> list[int]:
+        if any(offset <= 0 for offset in offsets):
+            raise ValueError("revisit offsets must be positive seconds")
+        if offsets != sorted(set(offsets)):
+            raise ValueError("revisit offsets must be ascending, without repeats")
+        return offsets
 
     @field_validator("start_urls", "feeds", "sitemaps")
     @classmethod
@@ -159,6 +179,9 @@ def _source(spec: _SourceSpec, seeds: list[str]) -> Source:
         allow=tuple(re.compile(pattern) for pattern in spec.allow),
         deny=tuple(re.compile(pattern) for pattern in spec.deny),
         traps=TrapLimits(**spec.traps.model_dump()),
+        max_age=spec.max_age or 0,
+        revisit=tuple(spec.revisit),
+        max_feed_interval=spec.max_feed_interval,
     )
 
 

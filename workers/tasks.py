@@ -14,6 +14,7 @@ from celery import Task
 
 from workers.app import Resources, app, resources
 from workers.crawl import Busy, FetchRecord, Outcome, links_to_follow, record_parsed
+from workers.discovery import due_seeds, feed_unchanged, found_on_page, queue_revisits
 from workers.errors import (
     ExtractionError,
     HttpStatusError,
@@ -143,18 +144,22 @@ def send_fetch(
     max_pages: int,
     *,
     seed: bool = False,
+    due: bool = False,
 ) -> bool:
-    """Hand a URL to the frontier; send its fetch task if this run has not seen it yet."""
+    """Hand a URL to the frontier; send its fetch task if this run has not seen it yet.
+
+    `due`: fetch it even when fetched recently (a revisit, a later sitemap lastmod).
+    """
+    kwargs: dict[str, Any] = {"url": url, "source": source, "depth": depth, "seed": seed}
+    if due:
+        kwargs["due"] = True
     if run_id is None:
-        fetch.apply_async(kwargs={"url": url, "source": source, "depth": depth, "seed": seed})
+        fetch.apply_async(kwargs=kwargs)
         return True
     task_id = child_task_id(run_id, "fetch", url)
     if not resources().runs.admit_url(run_id, url, task_id, parent_id, max_pages):
         return False
-    fetch.apply_async(
-        kwargs={"url": url, "source": source, "depth": depth, "run_id": run_id, "seed": seed},
-        task_id=task_id,
-    )
+    fetch.apply_async(kwargs={**kwargs, "run_id": run_id}, task_id=task_id)
     return True
 
 
@@ -168,8 +173,9 @@ def _send_hop(task: Task, run_id: str | None, stage: str, key: str, **kwargs: An
 
 @app.task(base=IngestTask, bind=True, name="crawl.discover")
 def discover(self: IngestTask, *, source: str, run_id: str | None = None, attempt: int = 0) -> str:
-    """Start a crawl run of one source: send every seed (start page, feed, sitemap), and the
-    sitemaps the robots.txt of each seed's origin lists.
+    """Start a crawl run of one source: send its start pages, its due feeds and sitemaps
+    (configured, announced by a start page, or listed by the robots.txt of a seed's origin),
+    and its due revisits.
 
     While a robots.txt is unreachable the configured seeds go anyway and the task retries
     for its sitemaps (a seed already sent in this run is not sent twice); when the retries
@@ -186,18 +192,28 @@ def discover(self: IngestTask, *, source: str, run_id: str | None = None, attemp
         run_id = new_run_id()
         res.runs.start(run_id, source, None)
     _bind(run_id=run_id)
-    seeds = list(src.seeds)
+    robots_sitemaps: list[str] = []
     unreachable: Retryable | None = None
     if src.respect_robots:
         try:
-            seeds += res.crawler.robots_sitemaps(src)
+            robots_sitemaps = res.crawler.robots_sitemaps(src)
         except Retryable as exc:
             unreachable = exc
+    now = time.time()
+    seeds = due_seeds(res.frontier, src, now, robots_sitemaps)
     sent = sum(
         send_fetch(run_id, self.request.id, url, source, 0, src.max_pages, seed=True)
-        for url in dict.fromkeys(seeds)
+        for url in seeds.urls
     )
-    log.info("crawl_started", seeds=sent)
+    revisits = queue_revisits(
+        res.frontier,
+        src,
+        now,
+        lambda url: send_fetch(
+            run_id, self.request.id, url, source, src.max_depth, src.max_pages, due=True
+        ),
+    )
+    log.info("crawl_started", seeds=sent, feeds_resting=len(seeds.resting), revisits=revisits)
     # Documents a previous run left in the index buffer (an outage) are written now.
     index_flush.apply_async(countdown=0)
     if unreachable is not None:
@@ -217,6 +233,7 @@ def fetch(
     run_id: str | None = None,
     seed: bool = False,
     slot_reserved: bool = False,
+    due: bool = False,
     attempt: int = 0,
 ) -> None:
     """Fetch one URL politely and store the body; a changed page goes on to parse."""
@@ -224,7 +241,7 @@ def fetch(
     _bind(url=url, source=source, run_id=run_id, depth=depth)
     try:
         src = res.sources.get(source)
-        result = res.crawler.crawl(url, src, seed=seed, slot_reserved=slot_reserved)
+        result = res.crawler.crawl(url, src, seed=seed, slot_reserved=slot_reserved, due=due)
     except Retryable as exc:
         self.retry_later(exc)
     except IngestError as exc:
@@ -236,8 +253,11 @@ def fetch(
         self.come_back(result.come_back_in(src), slot_reserved=result.reserved)
     if result.outcome is not Outcome.FETCHED:
         log.info("page_skipped", outcome=result.outcome.value)
-        if run_id and result.outcome is Outcome.UNCHANGED:
-            res.runs.record(run_id, "unchanged", url)
+        if result.outcome is Outcome.UNCHANGED:
+            if seed:
+                feed_unchanged(res.frontier, url, src, time.time())
+            if run_id:
+                res.runs.record(run_id, "unchanged", url)
         return
     log.info("page_fetched", final_url=result.final_url, page_key=result.page_key)
     if run_id:
@@ -315,6 +335,7 @@ def parse_page(
     # The page counts as fetched (not fetched again before recrawl_after, its content
     # "unchanged") only once its documents are indexed: a page whose parse or index step
     # was lost (a crash, a Redis restart) is fetched again by the next run.
+    src = res.sources.get(source) if follow_links else None
     record = FetchRecord(
         requested_url or url,
         source,
@@ -324,6 +345,8 @@ def parse_page(
         archive_ref,
         fetched_at,
         robots_tag,
+        kind=result.kind,
+        revisit=src.revisit if src else (),
     )
     if result.actions:
         _send_hop(
@@ -335,15 +358,28 @@ def parse_page(
             page_url=url,
             completes=dataclasses.asdict(record) if follow_links else None,
         )
-    if not follow_links:
+    if src is None:
         return
-    src = res.sources.get(source)
+    found = found_on_page(res.frontier, requested_url or url, result, depth, src, time.time())
+    hops = links_to_follow(found.links, found.same_depth_links, depth, src)
     followed = sum(
-        send_fetch(run_id, self.request.id, link, source, link_depth, src.max_pages)
-        for link, link_depth in links_to_follow(result.links, result.same_depth_links, depth, src)
+        send_fetch(
+            run_id, self.request.id, link, source, link_depth, src.max_pages, due=link in found.due
+        )
+        for link, link_depth in hops
     )
-    if followed:
-        log.info("links_queued", count=followed)
+    followed += sum(
+        send_fetch(run_id, self.request.id, feed, source, depth, src.max_pages, seed=True)
+        for feed in found.feeds
+    )
+    if followed or found.skipped_old or found.skipped_unchanged:
+        log.info(
+            "links_queued",
+            count=followed,
+            new_items=found.new_items,
+            skipped_old=found.skipped_old,
+            skipped_unchanged=found.skipped_unchanged,
+        )
     if not result.actions:
         record_parsed(res.frontier, record)
 

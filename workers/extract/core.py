@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import html
 import re
@@ -11,6 +12,7 @@ from functools import lru_cache
 
 from bs4 import BeautifulSoup
 
+from workers.extract.autodiscover import announced_feeds
 from workers.extract.body import choose_container, excluded_nodes, select_blocks, subtree_sums
 from workers.extract.credits import (
     pick_authors,
@@ -59,7 +61,9 @@ def extract(html: str, url: str, rules: SiteRules | None = None) -> PageExtracti
     with _collector_paused():
         soup = BeautifulSoup(html, "lxml")
         try:
-            return _extract_parsed(soup, url, rules)
+            feeds = announced_feeds(soup, url)
+            extraction = _extract_parsed(soup, url, rules)
+            return dataclasses.replace(extraction, feeds=feeds) if feeds else extraction
         finally:
             # Break the tree's parent/child cycles now, so it is freed at once rather than
             # left for a later full garbage collection to find. (Decomposing the
