@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -71,14 +72,14 @@ class LoggedSite(NewsSite):
         self.log.append((time.monotonic(), path))
 
 
-def _serve(site: NewsSite, port: int = 0) -> tuple[str, object]:
+def _serve(site: NewsSite, port: int = 0) -> tuple[str, ThreadingHTTPServer]:
     server = serve(site, port=port)
     return f"http://127.0.0.1:{server.server_address[1]}", server
 
 
-def _stop(server: object) -> None:
-    server.shutdown()  # type: ignore[attr-defined]
-    server.server_close()  # type: ignore[attr-defined]
+def _stop(server: ThreadingHTTPServer) -> None:
+    server.shutdown()
+    server.server_close()
 
 
 def _errors(stack: Stack, run_id: str) -> dict[str, str]:
@@ -119,7 +120,7 @@ def test_site_down_at_the_start_loses_nothing(polite: Stack) -> None:
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     site = LoggedSite()
-    started: list[object] = []
+    started: list[ThreadingHTTPServer] = []
 
     up = threading.Event()
 

@@ -187,6 +187,7 @@ def test_error_ttl_is_shorter_than_every_retry_wait_after_the_first(
 def _robots_fetch(respond: httpx.MockTransport) -> CachedRobots:
     """What the crawler keeps of one robots.txt fetch (no Redis: the frontier is not used)."""
     source = Source("s", ("https://e.com/",), ("e.com",))
+    # No frontier or page store: fetching robots.txt reaches neither.
     crawler = Crawler(Fetcher(UA, transport=respond), None, None, UA)  # type: ignore[arg-type]
     return crawler._fetch_robots("https://e.com", source)
 
