@@ -15,10 +15,17 @@ def announced_feeds(soup: BeautifulSoup, url: str) -> list[str]:
 
     A `<link>` counts when its `rel` includes `alternate` and its `type` is a feed type
     (any case, parameters such as `; charset=utf-8` ignored); relative `href`s resolve
-    against the page URL.
+    against the page URL. Only the `<head>` is searched when there is one (a `<link>` in
+    the body is missed): on the 116 devset pages it holds every announced feed, at a
+    quarter to a seventh of the cost of the whole tree (benchmarks/autodiscover_bench.py).
     """
+    return feeds_in(soup.head if soup.head is not None else soup, url)
+
+
+def feeds_in(scope: Tag, url: str) -> list[str]:
+    """The feeds announced by `<link>` elements under `scope` (see announced_feeds)."""
     found: list[str] = []
-    for link in soup.find_all("link", href=True):
+    for link in scope.find_all("link", href=True):
         if not isinstance(link, Tag):
             continue
         rel = link.get("rel")
