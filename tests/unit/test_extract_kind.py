@@ -99,3 +99,51 @@ def test_story_urls() -> None:
     assert story_url("https://a.example/news/council-votes-for-new-bridge.html")
     assert not story_url("https://a.example/news/")
     assert not story_url("https://a.example/")
+
+
+_GUIDE_PROSE = "".join(
+    f"<p>Section {n} explains how the scheduler picks the next task from the queue, which "
+    f"settings change its order, and what happens to a task that fails while it runs.</p>"
+    for n in range(6)
+)
+_CODE = "<pre><code>worker --queue default --concurrency 2</code></pre>"
+
+
+def test_page_of_code_listings_without_article_evidence_is_documentation() -> None:
+    """A manual page with code listings and no date, author or story URL is other."""
+    html = f"""<html><body><nav><a href="/">Manual</a></nav><main>
+      <h1>Scheduling tasks</h1>{_GUIDE_PROSE[:400]}{_CODE}{_GUIDE_PROSE[400:]}{_CODE}
+    </main></body></html>"""
+    result = extract(html, "https://tool.example/guide/scheduling.html")
+    assert result.kind == "other"
+    assert result.reason is not None and "documentation" in result.reason
+
+
+def test_blog_post_with_code_listings_stays_an_article() -> None:
+    """The same text under /blog/ is a post, code listings or not."""
+    html = f"""<html><body><main>
+      <h1>Scheduling tasks</h1>{_GUIDE_PROSE}{_CODE}{_CODE}
+    </main></body></html>"""
+    result = extract(html, "https://tool.example/blog/scheduling")
+    assert result.kind == "article"
+    dated = html.replace("<h1>", '<time datetime="2025-03-02">2 March 2025</time><h1>')
+    assert extract(dated, "https://tool.example/guide/scheduling.html").kind == "article"
+
+
+def test_page_with_a_buy_button_and_no_article_evidence_is_a_product_page() -> None:
+    """A product description with "Add to cart" and nothing saying story is other."""
+    description = "".join(
+        f"<p>The kettle holds {n + 1} litres, boils in under four minutes on a gas ring, and "
+        f"its enamel is fired twice so that it keeps its colour after years of use.</p>"
+        for n in range(4)
+    )
+    html = f"""<html><body><main>
+      <h1>Enamel kettle, red</h1><p class="price">€39.00</p>
+      <button type="submit">Add to cart</button>{description}
+    </main></body></html>"""
+    result = extract(html, "https://kettles.example/enamel-kettle-red")
+    assert result.kind == "other"
+    assert result.reason is not None and "product" in result.reason
+    story = html.replace("<h1>", '<p class="byline">By Ana Ruiz</p><h1>')
+    story = story.replace("<main>", '<main><time datetime="2025-03-02">2 March</time>')
+    assert extract(story, "https://kettles.example/enamel-kettle-red").kind == "article"

@@ -36,6 +36,7 @@ from workers.extract.fields import (
 )
 from workers.extract.kind import KindEvidence, decide_kind, no_story
 from workers.extract.metadata import Structured, read_structured
+from workers.extract.patterns import HIDDEN, SHOP_BUTTON, SHOP_BUTTON_MAX_CHARS
 from workers.extract.rules import SiteRule, SiteRules
 from workers.extract.teasers import TeaserScan, find_teasers
 from workers.extract.text import clean_space, fold, looks_binary, word_count
@@ -113,6 +114,8 @@ def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> P
         has_date=article.published_at is not None,
         has_authors=bool(article.authors),
         types=frozenset(structured.types),
+        code_blocks=sum(1 for node in page.nodes if node.name == "pre"),
+        shop_button=_shows_buy_button(page),
     )
     decision = decide_kind(evidence)
     if decision.kind == "article":
@@ -121,6 +124,26 @@ def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> P
         )
     return PageExtraction(
         kind=decision.kind, url=url, teasers=teasers, links=links, reason=decision.reason
+    )
+
+
+def _shows_buy_button(page: Page) -> bool:
+    """A visible "Add to cart" label: a button, a submit input, or a short block of text."""
+    for node in page.nodes:
+        if node.context & HIDDEN:
+            continue
+        if node.name == "button":
+            label = node.tag.get_text(" ", strip=True)
+        elif node.name == "input" and node.tag.get("type") == "submit":
+            value = node.tag.get("value")
+            label = value if isinstance(value, str) else ""
+        else:
+            continue
+        if len(label) <= SHOP_BUTTON_MAX_CHARS and SHOP_BUTTON.match(label):
+            return True
+    return any(
+        len(block.text) <= SHOP_BUTTON_MAX_CHARS and SHOP_BUTTON.match(block.text)
+        for block in page.blocks
     )
 
 

@@ -35,6 +35,14 @@ SECTION_URL_MAX_WORDS = 500
 MIN_LISTING_TEASERS = 3
 # A story slug: at least this many hyphens in the last path segment ("mayor-opens-new-bridge").
 SLUG_MIN_HYPHENS = 3
+# Code listings (<pre>) on a page without any article evidence that make it documentation.
+# Measured on the wcxb tune split: at two or more, 14 documentation pages and one blog post
+# (under /post/, which _ARTICLE_SEGMENTS now spares) of the pages with no evidence point.
+DOC_MIN_CODE_BLOCKS = 2
+# Path segments under which a page without other evidence is still a post, never a doc or shop.
+_ARTICLE_SEGMENTS = frozenset(
+    {"blog", "blogs", "post", "posts", "article", "articles", "news", "story", "stories"}
+)
 
 _DATE_PATH = re.compile(r"/(?:19|20)\d\d/")
 # schema.org types of pages that are not articles (lower-cased, as metadata reads them).
@@ -126,6 +134,9 @@ class KindEvidence:
     has_date: bool
     has_authors: bool
     types: frozenset[str]
+    # <pre> elements on the page, and whether it shows a shop's buy button ("Add to cart").
+    code_blocks: int = 0
+    shop_button: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +201,13 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     segments = _segments(evidence.url)
     if segments is None:
         return KindDecision("article")
+    if points == 0 and not _ARTICLE_SEGMENTS.intersection(segments):
+        # Nothing says story: a page of code listings is documentation, a page with a buy
+        # button is a product page (or a shop's grid, when it carries cards).
+        if evidence.code_blocks >= DOC_MIN_CODE_BLOCKS:
+            return KindDecision("other", "documentation page (code listings, no article evidence)")
+        if evidence.shop_button:
+            return no_story(teasers, "product page (buy button, no article evidence)")
     if _OTHER_SEGMENTS.intersection(segments) and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
     # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.

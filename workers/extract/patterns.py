@@ -330,3 +330,11 @@ PAYWALL_LINE = re.compile(
     r"alleen voor abonnees|kun for abonnenter|endast f[öo]r prenumeranter",
     re.IGNORECASE,
 )
+
+# A shop's buy button, as its visible label ("Add to cart", "In den Warenkorb").
+SHOP_BUTTON = re.compile(
+    r"^\W*(?:add to (?:shopping )?(?:cart|bag|basket|trolley)|buy now|"
+    r"in den warenkorb|ajouter au panier|añadir al carrito|aggiungi al carrello)\b",
+    re.IGNORECASE,
+)
+SHOP_BUTTON_MAX_CHARS = 60
