@@ -26,6 +26,7 @@ from workers.runs import Runs
 from workers.settings import Settings, get_settings
 from workers.sources import load_sources
 from workers.store import PageStore
+from workers.sweeper import FlushSweep
 
 QUEUES = ("crawl", "parse", "index")
 
@@ -46,7 +47,9 @@ def _celery_config(settings: Settings) -> dict[str, Any]:
             "socket_timeout": 10,
             "socket_connect_timeout": 5,
             "socket_keepalive": True,
-            "retry_on_timeout": True,
+            # No retry_on_timeout: a timed-out read of the pub/sub (remote control)
+            # connection must fail the connection so the consumer reconnects; retried,
+            # it blocks the worker's event loop for good after Redis drops its clients.
             # Ping idle pooled connections so one left dead by a restart is replaced.
             "health_check_interval": 10,
             # Look for messages held past visibility_timeout (their worker died, or lost
@@ -83,6 +86,8 @@ def _celery_config(settings: Settings) -> dict[str, Any]:
 # Task modules are named here, not imported: tasks.py imports this module, never the reverse.
 app = Celery("workers", include=["workers.tasks"])
 app.config_from_object(_celery_config(get_settings()))
+# Every worker re-schedules index flushes lost to a Redis or broker drop (workers.sweeper).
+app.steps["worker"].add(FlushSweep)
 
 
 @signals.setup_logging.connect

@@ -15,8 +15,9 @@ older fetch never replaces a newer one.
 
 While Elasticsearch is unreachable the entries stay where they are and the flusher waits
 (it records since when, which `ingest status` shows) instead of spending a retry budget:
-an outage of any length loses nothing. Any later index task, the next crawl run, or
-`ingest deadletter replay` schedules a flush again.
+an outage of any length loses nothing. A flush whose scheduling or retry was lost (Redis or
+the broker dropped every client at that moment) is found by the sweeper every worker runs
+(workers.sweeper): pages waiting with no flush scheduled get one.
 """
 
 from __future__ import annotations
@@ -159,6 +160,18 @@ class IndexBuffer:
         """A flush is scheduled `seconds` from now (a flusher waiting out an outage)."""
         with redis_errors("scheduling a flush"):
             self.client.set(self.scheduled_key, "1", ex=int(seconds) + 5)
+
+    def unscheduled(self) -> bool:
+        """Pages wait (buffered or in flight) and no flush is scheduled for them: the
+        flush that should have come was lost (a broker or Redis drop while it was being
+        scheduled or retried), so the sweeper schedules one."""
+        with redis_errors("checking the index buffer"):
+            pipe = self.client.pipeline(transaction=False)
+            pipe.llen(self.buffer_key)
+            pipe.llen(self.inflight_key)
+            pipe.exists(self.scheduled_key)
+            waiting, inflight, scheduled = pipe.execute()
+        return bool(waiting or inflight) and not scheduled
 
     def full(self, pages: int) -> bool:
         """Enough pages wait for a whole batch (pages carry about ten documents each)."""

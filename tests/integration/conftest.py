@@ -164,6 +164,16 @@ class Stack:
         summary: dict[str, Any] = json.loads(result.stdout)
         return summary
 
+    def wait_for_run(self, run_id: str, timeout: float = 120) -> dict[str, Any]:
+        """Poll `ingest run RUN_ID` until the run is done; its summary."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            summary: dict[str, Any] = json.loads(self.ingest("run", run_id).stdout)
+            if summary["done"]:
+                return summary
+            time.sleep(1)
+        raise AssertionError(f"run {run_id} did not finish\n{self.worker_logs()}")
+
     def reparse(self, source: str, timeout: float = 120) -> dict[str, Any]:
         """`ingest reparse --source SOURCE --wait`: the run's figures."""
         result = self.ingest("reparse", "--source", source, "--wait", "--timeout", str(timeout))

@@ -18,16 +18,6 @@ from .conftest import Stack
 pytestmark = pytest.mark.integration
 
 
-def _wait_for_run(stack: Stack, run_id: str, timeout: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        summary: dict[str, Any] = json.loads(stack.ingest("run", run_id).stdout)
-        if summary["done"]:
-            return summary
-        time.sleep(1)
-    raise AssertionError(f"run {run_id} did not finish\n{stack.worker_logs()}")
-
-
 def _dead_letters(stack: Stack) -> list[dict[str, Any]]:
     lines = stack.ingest("deadletter", "list", "--limit", "1000").stdout.splitlines()
     return [json.loads(line) for line in lines]
@@ -68,7 +58,7 @@ def test_elasticsearch_outage_longer_than_the_retry_budget_loses_nothing(
     finally:
         stack.es_proxy.restore()
 
-    summary = _wait_for_run(stack, run["run_id"])
+    summary = stack.wait_for_run(run["run_id"])
 
     assert summary["errors"] == 0
     assert summary["articles_indexed"] == 5
@@ -107,6 +97,24 @@ def test_deadletter_replay_flushes_the_buffer(stack: Stack) -> None:
             break
         time.sleep(0.5)
     assert stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id)
+
+
+def test_pages_whose_flush_was_lost_are_written_by_the_sweeper(stack: Stack) -> None:
+    """Pages wait in the buffer and no flush is scheduled (its message was lost to a Redis
+    drop): the workers' sweeper schedules one, with no crawl or replay to prompt it."""
+    buffer = IndexBuffer(stack.redis, stack.prefix)
+    doc_id = f"swept-{uuid.uuid4().hex[:8]}"
+    stack.redis.delete(buffer.scheduled_key)
+    buffer.push(Entry([_article_action(doc_id, "its flush was lost")], "http://x.test/"))
+    assert buffer.unscheduled()
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        stack.es.indices.refresh(index=f"{stack.prefix}-articles")
+        if stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id):
+            break
+        time.sleep(0.5)
+    assert stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id), stack.worker_logs()
 
 
 def test_a_document_the_mapping_refuses_is_dead_lettered_alone(

@@ -71,30 +71,12 @@ def test_killed_worker_loses_no_page(stack: Stack, news_site: tuple[NewsSite, st
     stack.kill_worker("crawl")
     stack.start_worker("crawl")
 
-    summary = _wait_for_run(stack, run["run_id"], timeout=120)
+    summary = stack.wait_for_run(run["run_id"], timeout=120)
 
     assert summary["articles_indexed"] == 5
     assert stack.count_source("articles", source) == 5
 
 
-def _wait_for_run(stack: Stack, run_id: str, timeout: float = 90) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        summary: dict[str, object] = json.loads(stack.ingest("run", run_id).stdout)
-        if summary["done"]:
-            return summary
-        time.sleep(1)
-    raise AssertionError(f"run {run_id} did not finish\n{stack.worker_logs()}")
-
-
-@pytest.mark.xfail(
-    reason=(
-        "known regression (issue 9): when Redis drops every client while the batched index "
-        "stage is flushing, the flusher's scheduled retry can be lost and the run never "
-        "settles; the buffered documents are written by the next crawl or deadletter replay"
-    ),
-    strict=False,
-)
 def test_redis_outage_loses_nothing(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
     """Redis dropping every connection and stalling mid-run: workers reconnect, run completes."""
     news, base = news_site
@@ -115,7 +97,7 @@ def test_redis_outage_loses_nothing(stack: Stack, news_site: tuple[NewsSite, str
     stack.redis.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
     stack.redis.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
 
-    summary = _wait_for_run(stack, run["run_id"], timeout=120)
+    summary = stack.wait_for_run(run["run_id"], timeout=120)
 
     assert summary["articles_indexed"] == 5
     assert stack.count_source("articles", source) == 5
