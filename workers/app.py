@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
+import structlog
 from celery import Celery, signals
 from kombu import Queue
 
@@ -24,11 +27,13 @@ from workers.logconfig import bind_task_context, configure_logging
 from workers.models import Source
 from workers.runs import Runs
 from workers.settings import Settings, get_settings
-from workers.sources import load_sources
+from workers.sources import load_sources, read_sources_file, sources_from_text
 from workers.store import PageStore
 from workers.sweeper import FlushSweep
 
 QUEUES = ("crawl", "parse", "index")
+
+log = structlog.get_logger(__name__)
 
 
 def _celery_config(settings: Settings) -> dict[str, Any]:
@@ -127,24 +132,42 @@ def _is_beat() -> bool:
     return "beat" in sys.argv
 
 
-class SourceCatalog:
-    """sources.yaml, re-read when the file changes, so a new source needs no restart."""
+# Where every process records that sources.yaml does not validate (`ingest status` shows
+# it), and the text of the last file that did, for a process that starts while it is broken.
+CONFIG_ERROR_KEY = "config:sources:error"
+LAST_GOOD_KEY = "config:sources:last_good"
 
-    def __init__(self, path: Path) -> None:
+
+class SourceCatalog:
+    """sources.yaml, re-read when the file changes (its mtime or size), so a new, removed
+    or changed source needs no restart.
+
+    A file that does not validate leaves the last good sources in use: the error is logged
+    (`config_invalid`), kept in `error`, and recorded in Redis for `ingest status`; the
+    next valid version clears it. A process that never saw a good file falls back to the
+    last good text recorded in Redis; with none, the error is raised.
+    """
+
+    def __init__(self, path: Path, client: redis.Redis | None = None) -> None:
         self.path = path
-        self._mtime = -1.0
-        self._sources: dict[str, Source] = {}
+        self.client = client
+        self._stamp: tuple[int, int] | str | None = None
+        self._sources: dict[str, Source] | None = None
+        self.error: str | None = None
         self._lock = threading.Lock()
 
     def all(self) -> dict[str, Source]:
         with self._lock:
             try:
-                mtime = self.path.stat().st_mtime
+                stat = self.path.stat()
+                stamp: tuple[int, int] | str = (stat.st_mtime_ns, stat.st_size)
             except OSError as exc:
-                raise ConfigError(f"cannot read sources file {self.path}: {exc}") from exc
-            if mtime != self._mtime:
-                self._sources = load_sources(self.path)
-                self._mtime = mtime
+                stamp = f"unreadable: {exc}"
+            if stamp != self._stamp:
+                self._reload()
+                self._stamp = stamp
+            if self._sources is None:
+                raise ConfigError(self.error or f"no sources loaded from {self.path}")
             return self._sources
 
     def get(self, name: str) -> Source:
@@ -153,6 +176,66 @@ class SourceCatalog:
             known = ", ".join(sorted(sources)) or "none"
             raise ConfigError(f"unknown source {name!r} (configured: {known})")
         return sources[name]
+
+    def _reload(self) -> None:
+        try:
+            text = read_sources_file(self.path)
+            sources = sources_from_text(text, str(self.path))
+        except ConfigError as exc:
+            self.error = str(exc)
+            if self._sources is None:
+                self._sources = self._last_good()
+            log.error(
+                "config_invalid",
+                path=str(self.path),
+                error=self.error,
+                kept_last_good=self._sources is not None,
+            )
+            self._record(
+                CONFIG_ERROR_KEY, {"path": str(self.path), "error": str(exc), "at": time.time()}
+            )
+            return
+        if self.error is not None or self._sources != sources:
+            log.info("config_loaded", path=str(self.path), sources=len(sources))
+        self._sources, self.error = sources, None
+        self._record(LAST_GOOD_KEY, {"path": str(self.path), "text": text}, clear=CONFIG_ERROR_KEY)
+
+    def _last_good(self) -> dict[str, Source] | None:
+        """The last valid sources file some process recorded, when it was this one."""
+        if self.client is None:
+            return None
+        try:
+            saved = cast(dict[bytes, bytes], self.client.hgetall(LAST_GOOD_KEY))
+        except redis.RedisError:
+            return None
+        if saved.get(b"path", b"").decode() != str(self.path) or b"text" not in saved:
+            return None
+        try:
+            return sources_from_text(saved[b"text"].decode(), f"{self.path} (last good)")
+        except ConfigError:
+            return None
+
+    def _record(
+        self, key: str, fields: Mapping[str, str | float], clear: str | None = None
+    ) -> None:
+        """Write the config state to Redis; a Redis that does not answer only costs a log."""
+        if self.client is None:
+            return
+        try:
+            pipe = self.client.pipeline(transaction=True)
+            if clear is not None:
+                pipe.delete(clear)
+            pipe.delete(key)
+            pipe.hset(key, mapping={name: value for name, value in fields.items()})
+            pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("config_state_not_recorded", error=str(exc))
+
+
+def recorded_config_error(client: redis.Redis) -> str | None:
+    """The sources.yaml error some process recorded and no later valid file cleared."""
+    raw = cast(bytes | None, client.hget(CONFIG_ERROR_KEY, "error"))
+    return raw.decode() if raw else None
 
 
 @dataclass(frozen=True)
@@ -221,7 +304,7 @@ def build_resources(settings: Settings) -> Resources:
             # A task comes back for its slot after at most retry_backoff_max seconds.
             max_reserve_ahead=min(MAX_RESERVE_AHEAD, settings.retry_backoff_max),
         ),
-        sources=SourceCatalog(settings.sources_path),
+        sources=SourceCatalog(settings.sources_path, client),
         rules=rules,
         archive=archive,
     )

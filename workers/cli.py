@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -477,15 +478,27 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Queue depths, document counts and reachable services; exit 0 only when all answer."""
-    from workers.app import QUEUES, app, resources  # noqa: PLC0415
+    from workers.app import QUEUES, app, recorded_config_error, resources  # noqa: PLC0415
 
     res = resources()
     report: dict[str, Any] = {"redis": False, "elasticsearch": None, "queues": {}, "workers": {}}
+    # The sources file as this process reads it now, and what a worker recorded (cleared by
+    # whichever process next reads a valid file).
+    try:
+        configured = len(res.sources.all())
+    except IngestError:
+        configured = None
+    report["sources"] = {
+        "path": str(res.sources.path),
+        "configured": configured,
+        "error": res.sources.error,
+    }
     try:
         res.redis.ping()
         report["redis"] = True
         for queue in QUEUES:
             report["queues"][queue] = int(res.redis.llen(queue))
+        report["sources"]["error"] = res.sources.error or recorded_config_error(res.redis)
         report["deadletters"] = int(res.redis.llen("deadletter"))
         report["index_buffer"] = res.index_buffer.status()
         report["runs"] = [
@@ -516,12 +529,15 @@ def status(
         report["redis"]
         and report["elasticsearch"] in ("green", "yellow")
         and all(report["workers"].get(queue) for queue in QUEUES)
+        and not report["sources"]["error"]
     )
     report["healthy"] = bool(healthy)
     if as_json:
         typer.echo(json.dumps(report))
     else:
         _print_status(report, QUEUES)
+    if report["sources"]["error"]:
+        errors.print(Text("error: ", style="red") + plain(report["sources"]["error"]))
     if not healthy:
         raise typer.Exit(1)
 
@@ -542,6 +558,12 @@ def _print_status(report: dict[str, Any], queues: tuple[str, ...]) -> None:
     for kind, count in (report.get("documents") or {}).items():
         table.add_row(f"documents {kind}", str(count))
     table.add_row("dead letters", str(report.get("deadletters", "?")))
+    sources = report["sources"]
+    if sources["error"]:
+        kept = "the last valid version stays in use" if sources["configured"] else "none loaded"
+        table.add_row("sources", Text(f"INVALID ({kept}): ", style="red") + plain(sources["error"]))
+    else:
+        table.add_row("sources", f"{sources['configured']} configured in {sources['path']}")
     analysis = report.get("text_analysis")
     if analysis:
         languages = ", ".join(analysis["analyzers"])
@@ -586,24 +608,82 @@ def run(run_id: Annotated[str, typer.Argument(help="Run id printed by `ingest cr
 
 
 @cli.command()
-def sources() -> None:
-    """The configured sources."""
-    from workers.app import resources  # noqa: PLC0415
+def sources(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="A sources file (default: the configured one, INGEST_SOURCES)."),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only validate: one line per problem, exit 0 or 1.")
+    ] = False,
+) -> None:
+    """The configured sources; with --check, whether the file is valid (exit 0) or not (1)."""
+    from workers.settings import get_settings  # noqa: PLC0415
+    from workers.sources import check_sources, load_sources  # noqa: PLC0415
 
+    path = file or get_settings().sources_path
+    if check:
+        problems = check_sources(path)
+        for problem in problems:
+            errors.print(Text("error: ", style="red") + plain(problem))
+        if problems:
+            raise typer.Exit(1)
+        typer.echo(f"{path}: ok, {len(load_sources(path))} source(s)")
+        return
     try:
-        catalog = resources().sources.all()
+        catalog = load_sources(path)
     except IngestError as exc:
         raise _fail(str(exc)) from exc
-    table = Table("name", "seeds", "domains", "depth", "interval s")
+    table = Table("name", "seeds", "domains", "depth", "interval s", "rules")
     for source in catalog.values():
+        rules = [f"allow {len(source.allow)}"] if source.allow else []
+        rules += [f"deny {len(source.deny)}"] if source.deny else []
         table.add_row(
             source.name,
             "\n".join(source.seeds),
             ", ".join(source.allowed_domains),
             str(source.max_depth),
             str(source.interval),
+            " · ".join(rules) or "-",
         )
     console.print(table)
+
+
+@cli.command()
+def urltest(
+    source: Annotated[str, typer.Argument(help="Source name from sources.yaml.")],
+    url: Annotated[str, typer.Argument(help="A link as a page would carry it.")],
+) -> None:
+    """Would the crawl follow URL as a link of SOURCE, and which rule decides.
+
+    Exit 0 when it would be followed, 1 when not, 2 when the source or URL is unusable.
+    robots.txt is not fetched, so not checked.
+    """
+    from workers.linkpolicy import decide  # noqa: PLC0415
+    from workers.settings import get_settings  # noqa: PLC0415
+    from workers.sources import load_sources  # noqa: PLC0415
+    from workers.urls import normalize_url  # noqa: PLC0415
+
+    try:
+        catalog = load_sources(get_settings().sources_path)
+        name = _configured_source(catalog, source)
+    except IngestError as exc:
+        raise _fail(str(exc), code=2) from exc
+    link = normalize_url(url)
+    if link is None:
+        raise _fail(f"not an absolute http(s) URL: {url!r}", code=2)
+    followed, rule = decide(link, catalog[name])
+    console.print(
+        Text("followed" if followed else "not followed", style="green" if followed else "red")
+        + Text("  ")
+        + plain(link)
+    )
+    if link != url.strip():
+        console.print(Text("  ") + plain(f"normalised from: {url.strip()}"))
+    console.print(Text("  ") + plain(f"rule: {rule}"))
+    console.print(Text("  robots.txt: not checked (urltest does not fetch it; the crawl does)"))
+    if not followed:
+        raise typer.Exit(1)
 
 
 @deadletter_cli.command("list")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import time
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -77,3 +81,39 @@ def test_spider_trap_calendar_and_pagination_are_bounded(
     assert calendar == {_calendar_path(today + timedelta(days=n)) for n in range(-3, 2)}
     assert all(site.hits[path] == 1 for path in calendar)
     assert site.hits["/list"] == 4  # pages 1 to 4
+
+
+def _status(stack: Stack) -> tuple[int, dict[str, Any]]:
+    result = stack.ingest("status", "--json", check=False, timeout=60)
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_invalid_sources_file_keeps_the_last_good_config_and_turns_status_red(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """A broken sources.yaml is reported by `ingest status` (exit 1, the one-line error)
+    while crawls go on with the last good sources; fixing the file clears it."""
+    _site, base = news_site
+    source = stack.add_source("keepgood", base)
+    assert stack.crawl(source)["done"] is True
+    good = stack.sources_path.read_text()
+    broken = good.replace(f"name: {source}", f"name: {source}\n  delay: -3", 1)
+    assert broken != good
+    stamp = time.time() + 100
+    stack.sources_path.write_text(broken)
+    os.utime(stack.sources_path, (stamp, stamp))
+    try:
+        code, report = _status(stack)
+        assert code == 1
+        assert report["healthy"] is False
+        assert f"({source}): delay: must be >= 0" in report["sources"]["error"]
+        # The workers and the CLI go on with the last good version.
+        second = stack.crawl(source)
+        assert second["done"] is True
+        assert second["errors"] == 0
+    finally:
+        stack.sources_path.write_text(good)
+        os.utime(stack.sources_path, (stamp + 1, stamp + 1))
+    code, report = _status(stack)
+    assert code == 0, report
+    assert report["sources"]["error"] is None
