@@ -147,3 +147,53 @@ def test_page_with_a_buy_button_and_no_article_evidence_is_a_product_page() -> N
     story = html.replace("<h1>", '<p class="byline">By Ana Ruiz</p><h1>')
     story = story.replace("<main>", '<main><time datetime="2025-03-02">2 March</time>')
     assert extract(story, "https://kettles.example/enamel-kettle-red").kind == "article"
+
+
+def _thread_page() -> str:
+    posts = "".join(
+        f"""<div class="post"><p class="user">member{n}</p>
+        <time datetime="2025-01-0{n + 1}T10:00:00Z">{n + 1} Jan</time>
+        <p>Reply {n}: I had the same trouble with the left hinge of my van door, and the
+        fix that worked was a new bushing from the dealer and ten minutes with a spanner.</p>
+        </div>"""
+        for n in range(5)
+    )
+    return (
+        f"<html><body><main><h1>Van door hinge squeaks after rain</h1>{posts}</main></body></html>"
+    )
+
+
+def test_discussion_thread_is_other_whatever_its_slug_and_dates() -> None:
+    """A thread under /threads/ with a story-like slug and dated posts is other."""
+    url = "https://vanowners.example/threads/van-door-hinge-squeaks-after-rain.4411/"
+    result = extract(_thread_page(), url)
+    assert result.kind == "other"
+    assert result.reason == "forum or question thread"
+    host = "https://forum.vanowners.example/van-door-hinge-squeaks-after-rain"
+    assert extract(_thread_page(), host).kind == "other"
+
+
+def test_declared_article_under_a_topic_path_stays_an_article() -> None:
+    """Article markup outweighs a forum-like path (/topic/...)."""
+    declared = _evidence(
+        url="https://encyclopedia.example/topic/history-of-tea",
+        declares_article=True,
+        has_date=True,
+        types=frozenset({"article"}),
+    )
+    assert decide_kind(declared).kind == "article"
+
+
+def test_home_page_with_cards_is_a_listing_despite_a_dated_long_text() -> None:
+    """The site root with cards is a listing even when its text is long and dated."""
+    home = _evidence(
+        url="https://paper.example/",
+        words=2000,
+        teasers=LISTING_MIN_TEASERS,
+        declares_article=True,
+        has_date=True,
+    )
+    assert decide_kind(home).kind == "listing"
+    assert decide_kind(_evidence(url="https://paper.example/", words=900)).kind == "other"
+    story = _evidence(url="https://paper.example/?p=4411", words=900, has_date=True)
+    assert decide_kind(story).kind == "article"
