@@ -45,11 +45,12 @@ def track_versions(index: SearchIndex, actions: Sequence[Action]) -> int:
         action.doc["body_hash"] = body_hash(action.doc.get("body"))
     ids = list(dict.fromkeys(a.doc_id for a in articles))
     with es_errors("reading articles before an update"):
-        if not index.client.indices.exists_alias(name=index.alias("articles")):
-            return 0
-        found = index.client.mget(
-            index=index.alias("articles"), ids=ids, source_includes=_COMPARED
-        )["docs"]
+        try:
+            found = index.client.mget(
+                index=index.alias("articles"), ids=ids, source_includes=_COMPARED
+            )["docs"]
+        except elasticsearch.NotFoundError:  # no articles index yet: every article is new
+            found = []
     live = {doc["_id"]: doc["_source"] for doc in found if doc.get("found")}
     changed: dict[str, int] = {}
     for action in articles:

@@ -206,24 +206,31 @@ class Runs:
 
     def settle_many(self, done: list[tuple[str, str, list[str], list[str]]]) -> None:
         """Record many finished index entries at once: (run_id, task_id, article ids,
-        teaser ids) each; two round trips however many there are."""
+        teaser ids) each. Grouped by run: one SADD per tally, one EXPIRE per key and one
+        ZREM per run, in one round trip (a second only for runs that just finished)."""
         if not done:
             return
+        grouped: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        for run_id, task_id, articles, teasers in done:
+            tasks, run_articles, run_teasers = grouped.setdefault(run_id, ([], [], []))
+            tasks.append(task_id)
+            run_articles += articles
+            run_teasers += teasers
+        counted: dict[str, int] = {}  # run id -> place of its ZCARD reply
         with redis_errors("recording indexed documents"):
             pipe = self.client.pipeline(transaction=False)
-            for run_id, task_id, articles, teasers in done:
+            for run_id, (tasks, articles, teasers) in grouped.items():
                 for what, members in (("articles", articles), ("teasers", teasers)):
                     if members:
                         pipe.sadd(self._key(run_id, what), *members)
                         pipe.expire(self._key(run_id, what), RUN_TTL)
-                pipe.zrem(self._key(run_id, "open"), task_id)
-            run_ids = sorted({run_id for run_id, _, _, _ in done})
-            for run_id in run_ids:
+                pipe.zrem(self._key(run_id, "open"), *tasks)
+                counted[run_id] = len(pipe)
                 pipe.zcard(self._key(run_id, "open"))
-            remaining = pipe.execute()[-len(run_ids) :]
-            finished = [run_id for run_id, left in zip(run_ids, remaining, strict=True) if not left]
-        for run_id in finished:
-            self._mark_finished(run_id)
+            replies = pipe.execute()
+        for run_id, place in counted.items():
+            if not replies[place]:
+                self._mark_finished(run_id)
 
     def record_error(self, run_id: str, url: str, error: str) -> None:
         key = self._key(run_id, "errors")
