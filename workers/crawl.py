@@ -329,6 +329,9 @@ def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
         robots_tag=record.robots_tag,
     )
     if record.kind == "article":
+        # offsets count from the first fetch; the next is the first after this fetch (a
+        # slow parse or index step does not skip one)
+        fetched = record.fetched_at or time.time()
         schedule_revisit(
-            frontier, record.source, record.requested_url, first, record.revisit, time.time()
+            frontier, record.source, record.requested_url, first, record.revisit, fetched
         )

@@ -1,13 +1,14 @@
 """Discovery policy of the crawl stage: which seeds a run reads, which feed and sitemap
 entries it fetches, how a quiet feed backs off, and when an article is revisited.
 
-Feeds and sitemaps (configured, or announced by a start page with `<link rel="alternate">`)
-are read every run while they keep bringing new entries. A read that brings none (or a
-304) doubles the feed's rest, from the source's `interval` up to `max_feed_interval`; a
-new entry brings it back to every run. Entries dated before `max_age` are not fetched,
-nor are entries whose `lastmod` is no later than the content last fetched for their URL;
-an entry whose `lastmod` is later is fetched even when fetched recently. Article pages are
-fetched again at the source's `revisit` offsets after their first fetch, then never.
+Feeds and sitemaps (configured, listed by robots.txt, announced by a start page with
+`<link rel="alternate">`, or listed by a sitemap index) are read every run while they keep
+bringing new entries. A read that brings none (or a 304) doubles the feed's rest, from the
+source's `interval` up to `max_feed_interval`; a new entry brings it back to every run.
+Entries dated before `max_age` are not fetched, nor are entries whose `lastmod` is no later
+than the content last fetched for their URL; an entry whose `lastmod` is later is fetched
+even when fetched recently. Article pages are fetched again at the source's `revisit`
+offsets after their first fetch, then never.
 """
 
 from __future__ import annotations
@@ -90,9 +91,10 @@ def due_seeds(
     frontier: Frontier, source: Source, now: float, more_sitemaps: Sequence[str] = ()
 ) -> Seeds:
     """Start pages always; feeds and sitemaps (configured, `more_sitemaps` such as those of
-    robots.txt, and those start pages announced) when due, each once."""
+    robots.txt, those start pages announced and the children of sitemap indexes) when due,
+    each once."""
     candidates = [*source.feeds, *source.sitemaps, *more_sitemaps]
-    candidates += frontier.announced_feeds(source.name)
+    candidates += frontier.remembered_feeds(source.name)
     feeds = [url for url in dict.fromkeys(candidates) if url not in source.start_urls]
     slack = source.interval * FEED_DUE_SLACK
     urls, resting = list(source.start_urls), list[str]()
@@ -117,11 +119,17 @@ def queue_revisits(
 
 
 def schedule_revisit(
-    frontier: Frontier, source: str, url: str, first: float, schedule: Sequence[int], now: float
+    frontier: Frontier,
+    source: str,
+    url: str,
+    first: float,
+    schedule: Sequence[int],
+    fetched_at: float,
 ) -> None:
-    """An article was recorded fetched: its next revisit from its first fetch (or none)."""
+    """An article fetched at `fetched_at` was recorded: its next revisit is the first offset
+    from its first fetch after that (none when the schedule is over)."""
     if schedule:
-        frontier.schedule_revisit(source, url, next_revisit(first, now, schedule))
+        frontier.schedule_revisit(source, url, next_revisit(first, fetched_at, schedule))
 
 
 # --- what a parsed page leads to (the parse task) ---------------------------------------------
@@ -148,14 +156,18 @@ def found_on_page(
     """What to crawl next from a parsed page fetched as `url` (the URL it was requested as).
 
     A feed or sitemap has its entries filtered by date and its freshness recorded; a
-    sitemap index's due child sitemaps are read; a start page (depth 0) has its announced
-    feeds (those the link policy allows) remembered and read.
+    sitemap index's child sitemaps are remembered (later runs read them as seeds, even
+    while the index is unchanged) and the due ones read; a start page (depth 0) has its
+    announced feeds (those the link policy allows) remembered and read.
     """
     if result.kind in ENTRY_KINDS:
         return _entries_found(frontier, url, result.entries, source, now)
     if result.kind == "sitemapindex":
         slack = source.interval * FEED_DUE_SLACK
-        children = list(result.same_depth_links)
+        children = [
+            c for c in result.same_depth_links if decide(c, source, discovery=True).followed
+        ]
+        frontier.remember_feeds(source.name, children)
         states = frontier.feed_states(children)
         due = [c for c, s in zip(children, states, strict=True) if feed_due(s, now, slack)]
         return Found(same_depth_links=due, due=set(due))
@@ -164,7 +176,7 @@ def found_on_page(
         # the source's link policy (domains, deny, traps) applies; allow patterns, for
         # pages, do not
         feeds = [feed for feed in result.feeds if decide(feed, source, discovery=True).followed]
-        frontier.add_announced_feeds(source.name, feeds)
+        frontier.remember_feeds(source.name, feeds)
     return Found(links=list(result.links), same_depth_links=list(result.same_depth_links),
                  feeds=feeds)  # fmt: skip
 

@@ -1,5 +1,5 @@
 """The crawl frontier in Redis: per-host politeness slots, robots cache, per-URL fetch state,
-due revisits, feed freshness and the feeds start pages announce."""
+due revisits, feed freshness, and the feeds and child sitemaps found along the way."""
 
 from __future__ import annotations
 
@@ -348,15 +348,15 @@ class Frontier:
             pipe.expire(key, ttl)
             pipe.execute()
 
-    def add_announced_feeds(self, source: str, feeds: list[str]) -> None:
-        """Remember feeds a start page announced, so later runs read them even when the
-        page itself is unchanged (and so not parsed again)."""
+    def remember_feeds(self, source: str, feeds: list[str]) -> None:
+        """Remember feeds a start page announced and child sitemaps an index listed, so later
+        runs read them even when that page or index is unchanged (and so not parsed again)."""
         if feeds:
-            with redis_errors("recording announced feeds"):
+            with redis_errors("recording known feeds"):
                 self.client.sadd(f"feeds:{source}", *feeds)
 
-    def announced_feeds(self, source: str) -> list[str]:
-        """The feeds start pages of the source announced, sorted."""
-        with redis_errors("reading announced feeds"):
+    def remembered_feeds(self, source: str) -> list[str]:
+        """The feeds and child sitemaps remember_feeds kept for the source, sorted."""
+        with redis_errors("reading known feeds"):
             members = cast(set[bytes], self.client.smembers(f"feeds:{source}"))
         return sorted(member.decode() for member in members)

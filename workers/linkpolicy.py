@@ -53,8 +53,9 @@ def decide(
     """The link policy of one source for one URL, with the rule that decides.
 
     Order: the source's domains, file types, the URL length, deny patterns (deny wins),
-    allow patterns (skipped for `discovery` links, the child sitemaps of a sitemap index,
-    which are not pages), then the other trap limits. `today` is for tests.
+    allow patterns, then the other trap limits. File types and allow patterns are skipped
+    for `discovery` links (child sitemaps of a sitemap index, announced feeds), which are
+    not pages and may be gzip files (`sitemap-1.xml.gz`). `today` is for tests.
     """
     if not in_domains(url, source.allowed_domains):
         domains = ", ".join(source.allowed_domains)
@@ -63,7 +64,7 @@ def decide(
     parts = urlsplit(url)
     path = parts.path.lower()
     dot = path.rfind(".")
-    if dot > path.rfind("/") and path[dot:] in SKIP_EXTENSIONS:
+    if not discovery and dot > path.rfind("/") and path[dot:] in SKIP_EXTENSIONS:
         return LinkDecision(False, f"extension: {path[dot:]} files are not followed")
     traps = source.traps
     if traps.max_url_length and len(url) > traps.max_url_length:

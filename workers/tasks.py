@@ -254,7 +254,7 @@ def fetch(
     if result.outcome is not Outcome.FETCHED:
         log.info("page_skipped", outcome=result.outcome.value)
         if result.outcome is Outcome.UNCHANGED:
-            if seed:
+            if seed or due:  # feeds, sitemaps and child sitemaps come as one or the other
                 feed_unchanged(res.frontier, url, src, time.time())
             if run_id:
                 res.runs.record(run_id, "unchanged", url)

@@ -4,6 +4,7 @@ max_age and lastmod skips, quiet feeds resting, and articles revisited after a c
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import html
 import json
 import time
@@ -177,3 +178,37 @@ def test_changed_article_is_reindexed_on_revisit(
     assert "Residents" in versions[0]["body"]
     assert "Ferrymen" in versions[1]["body"]
     assert stack.redis.zscore(f"revisit:{source}", url) == first + 3600
+
+
+def test_child_sitemaps_of_an_index_rest_when_quiet(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """A sitemap index's child sitemaps (one gzip-compressed) are read in the run; read
+    again while their last read brought new entries; then, unchanged, they rest while the
+    index itself is read every run."""
+    news, base = news_site
+    now = datetime.now(UTC).replace(microsecond=0)
+    stories = sorted(news.stories(), key=lambda story: story.number)
+    rows = [(story, now, now - timedelta(days=1)) for story in stories]
+    news.extra_routes["/a.xml"] = reply(200, _news_sitemap(base, rows[:3]), "application/xml")
+    packed = gzip.compress(_news_sitemap(base, rows[3:]))
+    news.extra_routes["/b.xml.gz"] = reply(200, packed, "application/gzip")
+    index = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}/a.xml</loc></sitemap><sitemap><loc>{base}/b.xml.gz</loc></sitemap>"
+        "</sitemapindex>"
+    ).encode()
+    news.extra_routes["/index.xml"] = reply(200, index, "application/xml")
+    source = stack.add_source("index", base, start_urls=[], sitemaps=[f"{base}/index.xml"])
+
+    summary = stack.crawl(source)
+
+    assert summary["errors"] == 0
+    assert stack.indexed_urls("articles", source) == {base + s.path for s in stories}
+    reads = lambda: [news.hits.get(p, 0) for p in ("/index.xml", "/a.xml", "/b.xml.gz")]  # noqa: E731
+    assert reads() == [1, 1, 1]
+    stack.crawl(source)  # new entries last time: read again (unchanged now)
+    assert reads() == [2, 2, 2]
+    stack.crawl(source)  # quiet: the children rest, the index is read
+    assert reads() == [3, 2, 2]
+    assert all(_hits(news, story) == 1 for story in stories)

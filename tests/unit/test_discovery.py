@@ -20,6 +20,7 @@ from workers.errors import ConfigError
 from workers.extract import extract
 from workers.extract.feeds import FeedEntry, parse_feed
 from workers.frontier import FeedState
+from workers.linkpolicy import decide
 from workers.models import DEFAULT_MAX_AGE, DEFAULT_REVISIT
 from workers.sources import parse_sources
 
@@ -143,3 +144,12 @@ def test_discovery_keys_have_defaults_and_are_checked() -> None:
             parse_sources({"sources": [{**base, "revisit": bad}]})
     with pytest.raises(ConfigError, match="max_age"):
         parse_sources({"sources": [{**base, "max_age": -1}]})
+
+
+def test_gzip_child_sitemaps_pass_the_link_policy() -> None:
+    """A .xml.gz child sitemap is followed as a discovery link, never as a page link."""
+    source = parse_sources({"sources": [{"name": "s", "start_urls": ["https://a.example/"]}]})["s"]
+    child = "https://a.example/sitemaps/2024-05.xml.gz"
+    assert decide(child, source, discovery=True).followed
+    assert not decide(child, source).followed
+    assert not decide("https://b.example/sitemap.xml.gz", source, discovery=True).followed
