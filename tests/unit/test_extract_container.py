@@ -91,3 +91,16 @@ def test_furniture_named_wrapper_inside_the_marked_body_keeps_the_story() -> Non
     body = _body(html)
     assert all(text in body for text in PARAGRAPHS)
     assert "Footer note" not in body
+
+
+def test_an_h1_in_a_box_after_the_story_does_not_cut_the_body() -> None:
+    """The only <h1> sits in a note from the publisher below the story: the story stays."""
+    html = f"""<html><body><main class="main-content">
+      <h2 class="title">Building a garden bench from pallets</h2>
+      <div class="post-content">{STORY}
+        <div class="note"><h1>A message from our editor</h1>
+        <p>We keep every guide free to read.</p></div>
+      </div>
+    </main></body></html>"""
+    body = _body(html)
+    assert all(text in body for text in PARAGRAPHS)

@@ -197,3 +197,21 @@ def test_home_page_with_cards_is_a_listing_despite_a_dated_long_text() -> None:
     assert decide_kind(_evidence(url="https://paper.example/", words=900)).kind == "other"
     story = _evidence(url="https://paper.example/?p=4411", words=900, has_date=True)
     assert decide_kind(story).kind == "article"
+
+
+def test_fully_evidenced_short_report_is_an_article_beside_author_cards() -> None:
+    """Declared, dated, credited, story URL: an article even when its cards outnumber its text."""
+    report = _evidence(
+        url="https://bank.example/reports/sector-update-fall-2025",
+        words=90,
+        teasers=LISTING_MIN_TEASERS,
+        declares_article=True,
+        has_date=True,
+        has_authors=True,
+    )
+    assert decide_kind(report).kind == "article"
+    assert decide_kind(_evidence(**{**_fields(report), "has_authors": False})).kind == "listing"
+
+
+def _fields(evidence: KindEvidence) -> dict[str, object]:
+    return {name: getattr(evidence, name) for name in KindEvidence.__slots__}

@@ -280,7 +280,9 @@ def select_blocks(
     title_length = len(title) if title else 0
     nodes = page.nodes
     end = nodes[container].end
-    start = headline if headline is not None and container < headline < end else container
+    start = container
+    if headline is not None and container < headline < end:
+        start = headline if _prose_mostly_after(page, container, headline, end) else container
     boxes = _media_boxes(page, container, sums)
     box = 0
     kept: list[Block] = []
@@ -318,6 +320,22 @@ def select_blocks(
         kept.pop()
     result.blocks = merge_table_rows(page, kept)
     return result
+
+
+def _prose_mostly_after(page: Page, start: int, headline: int, end: int) -> bool:
+    """Does the container's prose follow the headline?
+
+    An <h1> in a box near the end of the story ("A message from our founder") is no headline
+    to start the body from.
+    """
+    before = after = 0
+    for block in page.blocks:
+        if start <= block.node < end and is_prose(block):
+            if block.node < headline:
+                before += block.weight
+            else:
+                after += block.weight
+    return after >= before
 
 
 def merge_table_rows(page: Page, blocks: list[Block]) -> list[Block]:

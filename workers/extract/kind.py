@@ -23,6 +23,9 @@ Kind = Literal["article", "listing", "other"]
 # Evidence points (declared article, publication date, authors, story-like URL) at which a
 # body of this many words is an article whatever surrounds it.
 STRONG_EVIDENCE = 2
+# All four evidence points: an article at any body length the extractor accepts (no listing
+# or collection page of the wcxb tune split has all four; author cards can outnumber its text).
+FULL_EVIDENCE = 4
 EVIDENCED_ARTICLE_WORDS = 150
 # Teaser cards that make a listing when the body beside them is short: fewer than this many
 # body words per teaser means the cards, not the text, are the main content.
@@ -235,6 +238,8 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     if site_root(evidence.url) and (teasers >= MIN_LISTING_TEASERS or points == 0):
         # A home page is its cards; one without cards or any story evidence is a front door.
         return no_story(teasers, "home page without cards")
+    if points >= FULL_EVIDENCE:
+        return KindDecision("article")
     if points >= STRONG_EVIDENCE and words >= EVIDENCED_ARTICLE_WORDS:
         return KindDecision("article")
     if teasers >= LISTING_MIN_TEASERS and words < LISTING_WORDS_PER_TEASER * teasers:
