@@ -27,7 +27,7 @@ from workers.logconfig import bind_task_context, configure_logging
 from workers.models import Source
 from workers.runs import Runs
 from workers.settings import Settings, get_settings
-from workers.sources import load_sources, read_sources_file, sources_from_text
+from workers.sources import read_sources_file, sources_from_text
 from workers.store import PageStore
 from workers.sweeper import FlushSweep
 
@@ -85,6 +85,16 @@ def _celery_config(settings: Settings) -> dict[str, Any]:
         "task_send_sent_event": False,
         "timezone": "UTC",
         "enable_utc": True,
+        # Beat has one entry: a tick that re-reads sources.yaml and starts a run of every
+        # source that is due (workers.tasks.tick), so added, removed and changed sources
+        # apply without a restart. A tick nobody took in time is dropped, not piled up.
+        "beat_schedule": {
+            "crawl-tick": {
+                "task": "crawl.tick",
+                "schedule": settings.schedule_tick,
+                "options": {"expires": settings.schedule_tick},
+            }
+        },
     }
 
 
@@ -104,32 +114,6 @@ def _setup_logging(**_: Any) -> None:
 @signals.task_prerun.connect
 def _bind_task(task_id: str | None = None, task: Any = None, **_: Any) -> None:
     bind_task_context(task_id=task_id, task_name=getattr(task, "name", None))
-
-
-@app.on_after_configure.connect
-def _schedule_sources(sender: Celery, **_: Any) -> None:
-    """Beat crawls every configured source on its own interval."""
-    settings = get_settings()
-    try:
-        sources = load_sources(settings.sources_path)
-    except ConfigError:
-        # Workers and the CLI report a broken sources file when they use it; only beat
-        # (which has nothing else to do) must refuse to start.
-        if _is_beat():
-            raise
-        return
-    for source in sources.values():
-        sender.add_periodic_task(
-            float(source.interval),
-            sender.signature("crawl.discover", kwargs={"source": source.name}),
-            name=f"crawl {source.name}",
-        )
-
-
-def _is_beat() -> bool:
-    import sys  # noqa: PLC0415 -- only needed for this one check
-
-    return "beat" in sys.argv
 
 
 # Where every process records that sources.yaml does not validate (`ingest status` shows

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from workers.errors import IngestError, QueryError
+from workers.errors import IngestError, QueryError, RunInProgress
 
 if TYPE_CHECKING:
     from workers.index import SearchIndex
@@ -87,11 +87,16 @@ def crawl(
     wait: Annotated[bool, typer.Option(help="Block until every task of the run finished.")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait at most (with --wait).")] = 600,
 ) -> None:
-    """Enqueue a crawl of SOURCE now; with --wait, print the run's figures as JSON."""
+    """Enqueue a crawl of SOURCE now; with --wait, print the run's figures as JSON.
+
+    Exits 4 without starting anything while another run of SOURCE is in progress.
+    """
     from workers.tasks import start_crawl  # noqa: PLC0415 -- keep `ingest --help` fast
 
     try:
         run_id = start_crawl(source)
+    except RunInProgress as exc:
+        raise _fail(str(exc), code=4) from exc
     except IngestError as exc:
         raise _fail(str(exc)) from exc
     if not wait:

@@ -3,6 +3,7 @@
 ```
 IngestError(message, url)
 ├── ConfigError                      a source or setting is invalid
+├── RunInProgress                    a crawl of this source is running; a second would overlap
 ├── QueryError                       a search query or option that cannot be run as given
 ├── KibanaError                      Kibana could not be reached or refused saved objects
 ├── FetchError
@@ -56,6 +57,15 @@ class Retryable(IngestError):
 
 class ConfigError(IngestError):
     """A source definition or setting is invalid."""
+
+
+class RunInProgress(IngestError):
+    """A crawl run of the source holds its lock: another run would overlap it."""
+
+    def __init__(self, message: str, url: str | None = None, run_id: str = "") -> None:
+        super().__init__(message, url)
+        self.args = (message, url, run_id)
+        self.run_id = run_id
 
 
 class QueryError(IngestError):

@@ -64,6 +64,36 @@ VANISH_RECHECK = 1.0
 # Suffix of the run tasks that index-buffer entries close (workers.tasks.index_documents).
 FLUSH_ENTRY_SUFFIX = ":flush"
 
+# One run per source at a time: `lock:crawl:<source>` holds the run id from the run's start
+# until it finishes (`_mark_finished`) or is found lost (`vanished`). The expiry is only a
+# safety net for a lock nothing released; a run longer than this could be overlapped.
+RUN_LOCK_PREFIX = "lock:crawl:"
+RUN_LOCK_TTL = 6 * 3600
+# A lock whose run has no record yet is not stale before this many seconds (the record is
+# written just after the lock is taken).
+RUN_LOCK_GRACE = 60
+# When each source's last run started (source -> epoch seconds), for beat's tick.
+LAST_START_KEY = "schedule:last_start"
+# Release a source's lock only when the finishing run is the one holding it.
+_RELEASE = """
+local source = redis.call('HGET', KEYS[1], 'source')
+if not source then
+  return 0
+end
+local lock = ARGV[2] .. source
+if redis.call('GET', lock) == ARGV[1] then
+  redis.call('DEL', lock)
+  return 1
+end
+return 0
+"""
+_RELEASE_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class RunSummary:
@@ -129,6 +159,8 @@ class Runs:
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
         self._admit = client.register_script(_ADMIT)
+        self._release = client.register_script(_RELEASE)
+        self._release_if = client.register_script(_RELEASE_IF)
 
     def _key(self, run_id: str, part: str) -> str:
         return f"run:{run_id}:{part}"
@@ -187,11 +219,70 @@ class Runs:
             self._mark_finished(run_id)
 
     def _mark_finished(self, run_id: str) -> None:
-        """The run's open set emptied: note when, and on which Redis server instance."""
+        """The run's open set emptied: note when, and on which Redis server instance; the
+        source may run again."""
         meta = self._key(run_id, "meta")
         with redis_errors("finishing a run"):
             if self.client.hsetnx(meta, "finished_at", time.time()):
                 self.client.hset(meta, "finished_server", self.server_id())
+        self.release(run_id)
+
+    # one run per source ----------------------------------------------------------------
+
+    def acquire(self, source: str, run_id: str, queues: tuple[str, ...]) -> str | None:
+        """Take the source's run lock for `run_id`: None when taken, else the run holding it.
+
+        A lock whose run has settled (finished, or every open task lost) or whose record is
+        gone is stale and taken over; a run with no progress is checked for vanished tasks
+        first (`vanished`), so a run lost to a crash does not block the source.
+        """
+        key = RUN_LOCK_PREFIX + source
+        holder = "(unknown)"
+        with redis_errors("taking a run lock"):
+            for _ in range(3):
+                if self.client.set(key, run_id, nx=True, ex=RUN_LOCK_TTL):
+                    return None
+                raw = cast(bytes | None, self.client.get(key))
+                if raw is None:
+                    continue  # released between the two calls
+                holder = raw.decode()
+                if not self._stale(key, holder, queues):
+                    return holder
+                self._release_if(keys=[key], args=[holder])
+        return holder
+
+    def _stale(self, key: str, holder: str, queues: tuple[str, ...]) -> bool:
+        summary = self.summary(holder)
+        if summary is None:
+            left = int(self.client.ttl(key))
+            return left < 0 or RUN_LOCK_TTL - left > RUN_LOCK_GRACE
+        if summary.settled:
+            return True
+        self.vanished(holder, queues)
+        after = self.summary(holder)
+        return after is None or after.settled
+
+    def release(self, run_id: str) -> None:
+        """Free the run's source for another run, if this run holds its lock."""
+        with redis_errors("releasing a run lock"):
+            self._release(keys=[self._key(run_id, "meta")], args=[run_id, RUN_LOCK_PREFIX])
+
+    def lock_holder(self, source: str) -> str | None:
+        """The run holding the source's lock, if any."""
+        with redis_errors("reading a run lock"):
+            raw = cast(bytes | None, self.client.get(RUN_LOCK_PREFIX + source))
+        return raw.decode() if raw else None
+
+    def due(self, source: str, interval: float, now: float) -> bool:
+        """A source whose last run started `interval` seconds ago or more (or never)."""
+        with redis_errors("reading the schedule"):
+            raw = cast(bytes | None, self.client.hget(LAST_START_KEY, source))
+        return raw is None or now - float(raw) >= interval
+
+    def note_start(self, source: str, when: float) -> None:
+        """Remember when the source's latest run started (beat's and `ingest crawl`'s)."""
+        with redis_errors("writing the schedule"):
+            self.client.hset(LAST_START_KEY, source, when)
 
     def record(self, run_id: str, what: str, *members: str) -> None:
         """Add members to one of the run's tallies: fetched, unchanged, articles, teasers."""
@@ -335,7 +426,10 @@ class Runs:
             if lost:
                 pipe.sadd(key, *lost)
                 pipe.expire(key, RUN_TTL)
-            pipe.execute()
+            pipe.zcard(open_key)
+            still = pipe.execute()[-1]
+        if lost and still <= len(lost):
+            self.release(run_id)  # nothing more will happen: the source may run again
         return lost
 
     def _broker_task_ids(self, queues: tuple[str, ...]) -> set[str]:

@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     retry_backoff: float = Field(2.0, gt=0, validation_alias=_env("INGEST_RETRY_BACKOFF"))
     retry_backoff_max: float = Field(300.0, gt=0, validation_alias=_env("INGEST_RETRY_BACKOFF_MAX"))
     visibility_timeout: int = Field(1800, validation_alias=_env("INGEST_VISIBILITY_TIMEOUT"))
+    # Seconds between two beat ticks; each tick starts a run of every source that is due.
+    schedule_tick: float = Field(15.0, gt=0, validation_alias=_env("INGEST_SCHEDULE_TICK"))
     log_format: str = Field("auto", validation_alias=_env("INGEST_LOG_FORMAT"))
     log_level: str = Field("INFO", validation_alias=_env("INGEST_LOG_LEVEL"))
     # Fault injection for tests only, e.g. "reindex:copy@500:SIGKILL" (see workers.reindex).

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import structlog
 from celery import Task
 
-from workers.app import Resources, app, resources
+from workers.app import QUEUES, Resources, app, resources
 from workers.crawl import Busy, FetchRecord, Outcome, links_to_follow, record_parsed
 from workers.discovery import due_seeds, feed_unchanged, found_on_page, queue_revisits
 from workers.errors import (
@@ -20,6 +20,7 @@ from workers.errors import (
     HttpStatusError,
     IngestError,
     Retryable,
+    RunInProgress,
     SearchUnavailable,
     StorageError,
 )
@@ -188,9 +189,14 @@ def discover(self: IngestTask, *, source: str, run_id: str | None = None, attemp
     except IngestError as exc:
         log.error("source_unusable", error=str(exc))
         return run_id or ""
-    if run_id is None:  # a scheduled run (beat): this task starts it
+    if run_id is None:  # sent without a run (a replayed dead letter): this task starts one
         run_id = new_run_id()
+        holder = res.runs.acquire(source, run_id, QUEUES)
+        if holder is not None:
+            log.info("crawl_still_running", run_id=holder)
+            return holder
         res.runs.start(run_id, source, None)
+        res.runs.note_start(source, time.time())
     _bind(run_id=run_id)
     robots_sitemaps: list[str] = []
     unreachable: Retryable | None = None
@@ -487,14 +493,53 @@ def start_reparse(source: str | None) -> tuple[str, int]:
 
 
 def start_crawl(source: str) -> str:
-    """Enqueue a crawl of one source now; returns the run id to follow it with."""
+    """Enqueue a crawl of one source now; returns the run id to follow it with.
+
+    Raises RunInProgress while another run of the source holds its lock (no two runs of
+    one source overlap), ConfigError for a source that is not configured.
+    """
     res = resources()
     res.sources.get(source)  # fail fast on an unknown source, before anything is queued
     run_id = new_run_id()
+    holder = res.runs.acquire(source, run_id, QUEUES)
+    if holder is not None:
+        raise RunInProgress(
+            f"source {source!r} is being crawled by run {holder}: not starting a second "
+            f"run (follow it with `ingest run {holder}`)",
+            run_id=holder,
+        )
     task_id = child_task_id(run_id, "discover", source)
     res.runs.start(run_id, source, task_id)
+    res.runs.note_start(source, time.time())
     discover.apply_async(kwargs={"source": source, "run_id": run_id}, task_id=task_id)
     return run_id
+
+
+@app.task(base=IngestTask, bind=True, name="crawl.tick")
+def tick(self: IngestTask, attempt: int = 0) -> None:
+    """Start a run of every source that is due: its last run started `interval` seconds
+    ago or more, and none is running. Beat sends this every INGEST_SCHEDULE_TICK seconds;
+    sources.yaml is re-read when it changed, so added, removed and changed sources apply."""
+    res = self.res
+    try:
+        sources = res.sources.all()
+    except IngestError as exc:
+        log.error("sources_unusable", error=str(exc))
+        return
+    now = time.time()
+    for src in sources.values():
+        _bind(source=src.name)
+        try:
+            if not res.runs.due(src.name, src.interval, now):
+                continue
+            run_id = start_crawl(src.name)
+        except RunInProgress as exc:
+            log.info("crawl_still_running", run_id=exc.run_id)
+            continue
+        except Retryable as exc:  # Redis away: the next tick tries again
+            log.warning("tick_skipped", error=str(exc))
+            return
+        log.info("crawl_scheduled", run_id=run_id, interval=src.interval)
 
 
 __all__ = [
@@ -504,4 +549,5 @@ __all__ = [
     "parse_page",
     "start_crawl",
     "start_reparse",
+    "tick",
 ]

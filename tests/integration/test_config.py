@@ -1,12 +1,17 @@
-"""Per-source link rules and trap limits on a real crawl: which paths the site was asked for."""
+"""Per-source link rules and trap limits on a real crawl (which paths the site was asked for),
+and the sources file as live config: invalid versions, beat picking up changes, run locks."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import subprocess
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,7 +19,7 @@ import pytest
 
 from workers.demosite import NewsSite
 
-from .conftest import Stack
+from .conftest import BIN, Stack
 from .http_routes import reply
 
 pytestmark = pytest.mark.integration
@@ -117,3 +122,59 @@ def test_invalid_sources_file_keeps_the_last_good_config_and_turns_status_red(
     code, report = _status(stack)
     assert code == 0, report
     assert report["sources"]["error"] is None
+
+
+@contextlib.contextmanager
+def _beat(stack: Stack, state: Path, tick: float) -> Iterator[None]:
+    """Celery beat on the stack's broker and sources file, ticking every `tick` seconds."""
+    beat = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "workers.app", "beat", "-s", str(state)],
+        env={**stack.env, "INGEST_SCHEDULE_TICK": str(tick)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        beat.terminate()
+        beat.wait(timeout=20)
+
+
+def test_source_added_while_beat_runs_is_crawled_within_a_minute(
+    stack: Stack, news_site: tuple[NewsSite, str], tmp_path: Path
+) -> None:
+    """A source written to sources.yaml after beat started is crawled, without a restart."""
+    site, base = news_site
+    with _beat(stack, tmp_path / "schedule", tick=1):
+        time.sleep(2)  # beat is up and ticking before the source exists
+        source = stack.add_source("added", base)
+        added_at = time.monotonic()
+        while time.monotonic() - added_at < 60 and stack.count_source("articles", source) < 5:
+            time.sleep(0.5)
+    assert stack.count_source("articles", source) == 5
+    # Scheduled once: its interval (3600 s) has not passed again.
+    assert site.hits["/"] == 1
+
+
+def test_overlapping_manual_crawl_is_refused(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
+    """While a run of a source is in progress, `ingest crawl` of it exits 4 and names the
+    run; once that run finished, a crawl starts again."""
+    site, base = news_site
+    source = stack.add_source("overlap", base, delay=2.0)
+    first = json.loads(stack.ingest("crawl", source).stdout)
+
+    refused = stack.ingest("crawl", source, "--wait", check=False)
+
+    assert refused.returncode == 4, refused.stderr
+    assert f"being crawled by run {first['run_id']}" in refused.stderr
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        run = json.loads(stack.ingest("run", first["run_id"]).stdout)
+        if run["state"] != "running":
+            break
+        time.sleep(1)
+    assert run["state"] == "done"
+    assert site.hits["/"] == 1  # the refused crawl fetched nothing
+    again = stack.crawl(source)
+    assert again["done"] is True
+    assert site.hits["/"] == 2
