@@ -10,8 +10,9 @@ import pytest
 import structlog
 
 from tests.integration.inprocess import invoke
-from workers.app import SourceCatalog
+from workers.app import SourceCatalog, _celery_config
 from workers.errors import ConfigError
+from workers.settings import Settings
 
 GOOD = """sources:
   - name: one
@@ -152,3 +153,13 @@ def test_urltest_unknown_source_or_bad_url_exit_2(tmp_path: Path) -> None:
     assert unknown.returncode == 2
     assert "unknown source 'nope'" in unknown.stderr
     assert invoke(["urltest", "one", "ftp://news.example/"], env).returncode == 2
+
+
+def test_beat_has_one_tick_entry_at_the_configured_period() -> None:
+    """Beat's schedule is a single crawl.tick at INGEST_SCHEDULE_TICK, dropped when stale."""
+    settings = Settings(INGEST_SCHEDULE_TICK=2.5)
+    schedule = _celery_config(settings)["beat_schedule"]
+    assert schedule == {
+        "crawl-tick": {"task": "crawl.tick", "schedule": 2.5, "options": {"expires": 2.5}}
+    }
+    assert Settings.model_fields["schedule_tick"].default == 15.0
