@@ -104,3 +104,38 @@ def test_an_h1_in_a_box_after_the_story_does_not_cut_the_body() -> None:
     </main></body></html>"""
     body = _body(html)
     assert all(text in body for text in PARAGRAPHS)
+
+
+def _chapter(n: int) -> str:
+    return (
+        f'<section class="toc-para"><h2>Step {n}</h2>'
+        + "".join(f"<p>{text}</p>" for text in PARAGRAPHS + PARAGRAPHS)
+        + "</section>"
+    )
+
+
+def test_chapters_under_furniture_names_inside_the_marked_body_stay() -> None:
+    """Sections named like a table of contents ("toc-para") that hold the prose are the story."""
+    chapters = "".join(_chapter(n) for n in range(4))
+    html = f"""<html><body><main>{HEADLINE}
+      <div class="article-content"><div class="toc-chapters">{chapters}</div></div>
+    </main></body></html>"""
+    body = _body(html)
+    assert all(f"Step {n}" in body for n in range(4))
+    assert body.count(PARAGRAPHS[0]) >= 1
+
+
+def test_long_reader_comments_inside_the_marked_body_stay_out() -> None:
+    """A comments box inside the body element stays out, however much prose it holds."""
+    comments = "".join(
+        f"<p>Comment {n}: I built the same bench last spring with oak offcuts instead of "
+        f"pallets, and the tip about gaps between the seat boards saved it from the rain.</p>"
+        for n in range(6)
+    )
+    html = f"""<html><body><main>{HEADLINE}
+      <div class="post-content">{STORY}{STORY.replace("Pallet", "Reclaimed")}
+        <div class="comments-area">{comments}</div></div>
+    </main></body></html>"""
+    body = _body(html)
+    assert PARAGRAPHS[0] in body
+    assert "Comment 0" not in body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -210,8 +211,4 @@ def test_fully_evidenced_short_report_is_an_article_beside_author_cards() -> Non
         has_authors=True,
     )
     assert decide_kind(report).kind == "article"
-    assert decide_kind(_evidence(**{**_fields(report), "has_authors": False})).kind == "listing"
-
-
-def _fields(evidence: KindEvidence) -> dict[str, object]:
-    return {name: getattr(evidence, name) for name in KindEvidence.__slots__}
+    assert decide_kind(replace(report, has_authors=False)).kind == "listing"

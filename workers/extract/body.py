@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workers.extract.dom import Block, Page
+from workers.extract.dom import Block, Node, Page
 from workers.extract.patterns import (
     BOILERPLATE_LINE,
     BYLINE,
     CAPTION,
+    COMMENT_BOX,
     DATELINE,
     HIDDEN,
     JUNK,
@@ -27,6 +28,9 @@ PROSE_MAX_LINK_DENSITY = 0.35
 WRAPPER_SHARE = 0.5
 # An element marked as the article body with this share of the prose shields its ancestors.
 POSITIVE_CORE_SHARE = 0.2
+# Inside that element, a furniture-named box holding this much prose (characters of prose
+# blocks) is a chapter of the story, not furniture.
+CORE_CHAPTER_PROSE = 600
 # Paragraph clustering: which ancestors a paragraph scores, and how much each level gets.
 LOCAL_MIN_WEIGHT = 25
 LOCAL_LEVELS = 5
@@ -107,9 +111,22 @@ def excluded_nodes(page: Page) -> list[bool]:
         elif flags & _SOFT_EXCLUDE:
             # Inside the story's own container a furniture-like wrapper ("content-nav-section")
             # is weighed against the story, not the whole page.
-            scope = prose[core] if core < index < core_end else total
-            excluded[index] = prose[index] < WRAPPER_SHARE * scope
+            inside = core < index < core_end
+            scope = prose[core] if inside else total
+            # A chapter of the story under a furniture-like name ("toc-para") stays.
+            chapter = inside and prose[index] >= CORE_CHAPTER_PROSE and not _comment_box(node)
+            excluded[index] = prose[index] < WRAPPER_SHARE * scope and not chapter
     return excluded
+
+
+def _comment_box(node: Node) -> bool:
+    """An element whose class or id names comments or replies."""
+    classes = node.tag.get("class")
+    ident = node.tag.get("id")
+    text = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+    if isinstance(ident, str):
+        text = f"{text} {ident}"
+    return bool(COMMENT_BOX.search(text.lower()))
 
 
 def _story_core(page: Page, prose: list[int], total: int) -> int:

@@ -338,3 +338,7 @@ SHOP_BUTTON = re.compile(
     re.IGNORECASE,
 )
 SHOP_BUTTON_MAX_CHARS = 60
+
+# Class/id text of reader comments and replies, which no furniture-named box of the story
+# may be taken for, however much prose it holds.
+COMMENT_BOX = re.compile(r"comment|disqus|repl(?:y|ies)|respons|discussion|forum|review")
