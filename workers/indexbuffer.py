@@ -25,20 +25,24 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, cast
+from functools import partial
+from typing import Any, TypeVar, cast
 
 import redis
 import structlog
 
 from workers.errors import SearchUnavailable
 from workers.history import track_versions
-from workers.index import Action, SearchIndex
+from workers.index import Action, BulkOutcome, SearchIndex
 from workers.runs import Runs
 from workers.store import redis_errors
 
 log = structlog.get_logger(__name__)
+_T = TypeVar("_T")
 
 # A batch is at most this many documents or bytes of JSON (helpers.bulk defaults: 500 docs,
 # 100 MiB; bytes are capped lower to keep request memory small).
@@ -49,15 +53,17 @@ FLUSH_DELAY = 0.5
 # The flush lock's lifetime; renewed after every batch, so only a dead flusher loses it.
 LOCK_TTL_MS = 60_000
 
-# Move entries from the buffer to the in-flight list until a batch is full (or the buffer
-# is empty); entries are "<docs>|<bytes>|<json>". Returns the moved entries. With a third
-# and fourth key (the wait record and the lock), first ends the batch before: clears the
-# in-flight list (Elasticsearch answered for all of it) and the wait record, and renews
-# the lock, so a flusher spends one round trip on Redis between two bulk requests.
-_TAKE = """
-if #KEYS == 4 then
-  redis.call('DEL', KEYS[2], KEYS[3])
-  redis.call('PEXPIRE', KEYS[4], ARGV[3])
+# One round trip between two batches. First, when ARGV[3] > 0, end the oldest batch in
+# flight: Elasticsearch answered for it, so drop its ARGV[3] entries from the head of the
+# in-flight list, clear the wait record and renew the lock (ARGV[4] ms). Then move entries
+# from the buffer to the tail of the in-flight list until a batch is full (ARGV[1] docs,
+# ARGV[2] bytes; 0 takes none) or the buffer is empty; entries are "<docs>|<bytes>|<json>".
+# Returns the moved entries.
+_ADVANCE = """
+if tonumber(ARGV[3]) > 0 then
+  redis.call('LTRIM', KEYS[2], ARGV[3], -1)
+  redis.call('DEL', KEYS[3])
+  redis.call('PEXPIRE', KEYS[4], ARGV[4])
 end
 local docs, size, taken = 0, 0, {}
 while docs < tonumber(ARGV[1]) and size < tonumber(ARGV[2]) do
@@ -126,6 +132,31 @@ EntryResult = tuple[Entry, list[tuple[str, str]], list[tuple[dict[str, Any], str
 BatchDone = Callable[[list[EntryResult]], None]
 
 
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """Entries taken together, and the actions they carry."""
+
+    raw: list[bytes]
+    entries: list[Entry]
+    actions: list[Action]
+    article_ids: frozenset[str]
+
+    @classmethod
+    def of(cls, raw: list[bytes]) -> _Batch:
+        entries = [Entry.decode(item) for item in raw]
+        actions = [Action.from_json(a) for entry in entries for a in entry.actions]
+        ids = frozenset(a.doc_id for a in actions if a.kind == "articles")
+        return cls(raw, entries, actions, ids)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """A batch whose bulk request is out."""
+
+    batch: _Batch
+    future: Future[BulkOutcome]
+
+
 class IndexBuffer:
     """The Redis side of the index stage for one index prefix."""
 
@@ -146,7 +177,7 @@ class IndexBuffer:
         self.lock_key = f"{base}:flush-lock"
         self.scheduled_key = f"{base}:flush-scheduled"
         self.waiting_key = f"{base}:waiting-since"
-        self._take = client.register_script(_TAKE)
+        self._advance = client.register_script(_ADVANCE)
         self._release = client.register_script(_RELEASE)
 
     # producers --------------------------------------------------------------------------
@@ -189,6 +220,11 @@ class IndexBuffer:
     def flush(self, index: SearchIndex, on_done: BatchDone) -> FlushReport:
         """Drain the buffer (in-flight leftovers first) while holding the lock.
 
+        One bulk request is out at a time, sent by a writer thread; while Elasticsearch
+        works on it, this thread takes the next batch, reads its articles' live versions,
+        and then records what the previous batch wrote. A batch sharing an article with the
+        one being written waits for it before reading versions.
+
         Raises SearchUnavailable when Elasticsearch cannot take a batch: the entries stay in
         flight for the next flush, and the wait is recorded (see `waiting_since`).
         """
@@ -199,50 +235,87 @@ class IndexBuffer:
                 report.busy = True
                 return report
         try:
-            with redis_errors("taking a batch"):
-                raw = cast(list[bytes], self.client.lrange(self.inflight_key, 0, -1))
-            raw = raw or self._take_batch(finishing=False)
-            while True:
-                if not raw:
-                    with redis_errors("clearing the flush schedule"):
-                        self.client.delete(self.scheduled_key)
-                        if not self.client.llen(self.buffer_key):
-                            return report
-                    raw = self._take_batch(finishing=False)
-                    continue
-                self._send(index, [Entry.decode(item) for item in raw], on_done, report)
-                raw = self._take_batch(finishing=True)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as writer:
+                self._drain(index, on_done, report, writer)
         finally:
             with redis_errors("releasing the flush lock"):
                 self._release(keys=[self.lock_key], args=[token])
+        return report
 
-    def _take_batch(self, *, finishing: bool) -> list[bytes]:
-        """The next batch, moved to the in-flight list; `finishing` ends the batch sent
-        before in the same round trip (see _TAKE)."""
-        keys = [self.buffer_key, self.inflight_key]
-        if finishing:
-            keys += [self.waiting_key, self.lock_key]
-        with redis_errors("finishing a batch" if finishing else "taking a batch"):
+    def _drain(
+        self, index: SearchIndex, on_done: BatchDone, report: FlushReport, writer: Executor
+    ) -> None:
+        with redis_errors("taking a batch"):
+            leftover = cast(list[bytes], self.client.lrange(self.inflight_key, 0, -1))
+        queued = deque(self._cut(leftover))  # a dead flusher's batches, sent again first
+        sent: _Sent | None = None  # the batch whose bulk request is out
+        answered = 0  # entries at the head of the in-flight list that are written
+        while True:
+            raw = queued.popleft() if queued else None
+            taken = self._step(answered, take=raw is None)
+            answered = 0
+            batch = _Batch.of(raw or taken) if raw or taken else None
+            if batch is not None:
+                if sent is not None and batch.article_ids & sent.batch.article_ids:
+                    self._outcome(sent)  # its versions must be live before we read them
+                self._waiting_on(partial(track_versions, index, batch.actions))
+            outcome = self._outcome(sent) if sent is not None else None
+            previous = sent
+            sent = _Sent(batch, writer.submit(index.bulk, batch.actions)) if batch else None
+            if previous is not None and outcome is not None:
+                self._report(previous.batch, outcome, on_done, report)
+                answered = len(previous.batch.raw)
+            elif sent is None:
+                with redis_errors("clearing the flush schedule"):
+                    self.client.delete(self.scheduled_key)
+                    if not self.client.llen(self.buffer_key):
+                        return
+
+    def _cut(self, raw: list[bytes]) -> list[list[bytes]]:
+        """In-flight leftovers cut into batches of the usual bounds, in list order."""
+        batches: list[list[bytes]] = []
+        docs = size = 0
+        for item in raw:
+            if not batches or docs >= self.batch_docs or size >= self.batch_bytes:
+                batches.append([])
+                docs = size = 0
+            count, length, _ = item.split(b"|", 2)
+            docs += int(count)
+            size += int(length)
+            batches[-1].append(item)
+        return batches
+
+    def _step(self, answered: int, *, take: bool) -> list[bytes]:
+        """One round trip: end the `answered` entries at the head of the in-flight list,
+        then (if `take`) move the next batch in flight (see _ADVANCE)."""
+        limits = [self.batch_docs, self.batch_bytes] if take else [0, 0]
+        if not answered and not take:
+            return []
+        keys = [self.buffer_key, self.inflight_key, self.waiting_key, self.lock_key]
+        with redis_errors("finishing a batch" if answered else "taking a batch"):
             return cast(
-                list[bytes],
-                self._take(keys=keys, args=[self.batch_docs, self.batch_bytes, LOCK_TTL_MS]),
+                list[bytes], self._advance(keys=keys, args=[*limits, answered, LOCK_TTL_MS])
             )
 
-    def _send(
-        self, index: SearchIndex, entries: list[Entry], on_done: BatchDone, report: FlushReport
-    ) -> None:
-        actions = [Action.from_json(a) for entry in entries for a in entry.actions]
+    def _waiting_on(self, call: Callable[[], _T]) -> _T:
+        """`call()`, recording since when Elasticsearch is unreachable if it says so."""
         try:
-            track_versions(index, actions)
-            outcome = index.bulk(actions)
+            return call()
         except SearchUnavailable:
             with redis_errors("recording the wait"):
                 self.client.set(self.waiting_key, time.time(), nx=True)
             raise
+
+    def _outcome(self, sent: _Sent) -> BulkOutcome:
+        return self._waiting_on(sent.future.result)
+
+    def _report(
+        self, batch: _Batch, outcome: BulkOutcome, on_done: BatchDone, report: FlushReport
+    ) -> None:
         written: set[tuple[str, str]] = set(outcome.written)
         refused = {(kind, doc_id): reason for kind, doc_id, reason in outcome.rejected}
         results: list[EntryResult] = []
-        for entry in entries:
+        for entry in batch.entries:
             keys = [(a, (a["kind"], a["doc_id"])) for a in entry.actions]
             done: list[tuple[str, str]] = [key for _, key in keys if key in written]
             bad = [(a, refused[key]) for a, key in keys if key in refused]
@@ -251,7 +324,7 @@ class IndexBuffer:
         report.batches += 1
         report.written += len(outcome.written)
         report.rejected += len(outcome.rejected)
-        report.entries += entries
+        report.entries += batch.entries
 
     # status -----------------------------------------------------------------------------
 

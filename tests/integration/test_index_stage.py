@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
 
 from workers.demosite import NewsSite
-from workers.indexbuffer import Entry, IndexBuffer
+from workers.index import SearchIndex, make_client
+from workers.indexbuffer import Entry, EntryResult, IndexBuffer
 from workers.urls import url_id
 
-from .conftest import Stack
+from .conftest import REPO, Stack
 
 pytestmark = pytest.mark.integration
 
@@ -170,3 +174,73 @@ def test_an_older_fetch_never_overwrites_a_newer_one(stack: Stack) -> None:
         time.sleep(0.3)
     index.indices.refresh(index=f"{stack.prefix}-articles")
     assert index.get(index=f"{stack.prefix}-articles", id=doc_id)["_source"]["title"] == "newer"
+
+
+@pytest.fixture
+def direct() -> Iterator[tuple[redis.Redis, SearchIndex]]:
+    """The flusher on its own (no workers): Redis, and indices under a fresh prefix."""
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    es = make_client(os.environ["ELASTICSEARCH_URL"])
+    prefix = f"{os.environ.get('INGEST_INDEX_PREFIX', 'test')}-{uuid.uuid4().hex[:8]}"
+    index = SearchIndex(es, prefix, REPO / "config/elasticsearch")
+    index.ensure()
+    try:
+        yield client, index
+    finally:
+        es.indices.delete(index=",".join(es.indices.get(index=f"{index.prefix}-*")))
+
+
+def _flush_all(buffer: IndexBuffer, index: SearchIndex) -> list[EntryResult]:
+    results: list[EntryResult] = []
+    report = buffer.flush(index, results.extend)
+    assert not report.busy
+    return results
+
+
+def test_a_dead_flushers_batches_are_sent_again_within_the_batch_bounds(
+    direct: tuple[redis.Redis, SearchIndex],
+) -> None:
+    """Entries a dead flusher left in flight are written first, cut to the batch size."""
+    client, index = direct
+    buffer = IndexBuffer(client, index.prefix, batch_docs=4)
+    entries = [
+        Entry([_article_action(f"left-{n}", f"left {n}")], "http://x.test/") for n in range(10)
+    ]
+    for entry in entries:
+        buffer.push(entry)
+    # A flusher took every page and died before Elasticsearch answered.
+    while client.lmove(buffer.buffer_key, buffer.inflight_key, "LEFT", "RIGHT"):
+        pass
+    buffer.push(Entry([_article_action("late", "late")], "http://x.test/"))
+    sizes: list[int] = []
+    report = buffer.flush(index, lambda results: sizes.append(len(results)))
+    assert sizes == [4, 4, 2, 1]
+    assert report.written == 11
+    assert buffer.status()["pages_in_flight"] == buffer.status()["pages_waiting"] == 0
+    index.client.indices.refresh(index=index.alias("articles"))
+    assert index.client.count(index=index.alias("articles"))["count"] == 11
+
+
+def test_consecutive_batches_changing_one_article_keep_every_version(
+    direct: tuple[redis.Redis, SearchIndex],
+) -> None:
+    """A batch that changes the article the batch before wrote reads its versions after
+    that write: every revision is kept, in order."""
+    client, index = direct
+    buffer = IndexBuffer(client, index.prefix, batch_docs=1)
+    doc_id = url_id(f"http://example.test/story-{uuid.uuid4().hex[:8]}")
+    for revision in range(1, 5):
+        action = _article_action(doc_id, f"take {revision}", body=f"text {revision}")
+        buffer.push(Entry([{**action, "version": 1_000_000_000_000 + revision}], "http://x.test/"))
+    results = _flush_all(buffer, index)
+    assert [len(written) for _, written, _ in results] == [1, 1, 1, 1]
+    live = index.client.get(index=index.alias("articles"), id=doc_id)["_source"]
+    assert (live["title"], live["revision"]) == ("take 4", 4)
+    index.client.indices.refresh(index=index.versions_index)
+    kept = index.client.search(index=index.versions_index, query={"term": {"article_id": doc_id}},
+                               sort=[{"version": "asc"}])["hits"]["hits"]  # fmt: skip
+    assert [(h["_source"]["version"], h["_source"]["title"]) for h in kept] == [
+        (1, "take 1"),
+        (2, "take 2"),
+        (3, "take 3"),
+    ]
