@@ -203,7 +203,7 @@ def test_saved_searches_for_latest_articles_and_an_agency(
     assert latest["sort"] == [["published_at", "desc"]]
     wire = by_key[("search", "news-ingest-wire-copy")]["attributes"]
     source = json.loads(wire["kibanaSavedObjectMeta"]["searchSourceJSON"])
-    (agency,) = source["filter"]
+    (agency,) = [flt for flt in source["filter"] if flt["meta"]["key"] != "gone_at"]
     assert agency["meta"]["key"] == "agency"
     assert agency["query"] == {"match_phrase": {"agency": agency["meta"]["params"]["query"]}}
 
@@ -226,3 +226,20 @@ def test_load_objects_reports_the_broken_line(tmp_path: Path) -> None:
         load_objects(tmp_path)
     with pytest.raises(ConfigError, match="no saved objects"):
         load_objects(tmp_path / "empty")
+
+
+def test_saved_searches_leave_out_gone_pages(objects: list[dict[str, Any]]) -> None:
+    """Every saved search hides documents with `gone_at` (pages that answered 404/410), as
+    `ingest search` does unless asked; the filter is on, negated, on the search's data view."""
+    searches = _searches(objects, "search")
+    assert searches
+    for item in searches:
+        source = json.loads(item["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])
+        gone = [flt for flt in source["filter"] if flt["meta"]["key"] == "gone_at"]
+        assert len(gone) == 1, item["id"]
+        (flt,) = gone
+        assert flt["meta"]["type"] == "exists", item["id"]
+        assert flt["meta"]["negate"] is True and flt["meta"]["disabled"] is False, item["id"]
+        assert flt["query"] == {"exists": {"field": "gone_at"}}, item["id"]
+        view = _ref(item, source["indexRefName"])["id"]
+        assert _ref(item, flt["meta"]["indexRefName"])["id"] == view, item["id"]
