@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 from collections.abc import Sequence
@@ -19,7 +20,8 @@ from typing import Any
 
 import elasticsearch
 
-from workers.index import Action, SearchIndex, es_errors
+from workers.errors import IndexingError, SearchUnavailable
+from workers.index import RETRY_STATUSES, Action, SearchIndex, es_errors
 from workers.urls import normalize_url, url_id
 
 # Fields of the live article read to decide whether a new fetch changed it.
@@ -97,7 +99,16 @@ def track_versions(index: SearchIndex, actions: Sequence[Action]) -> int:
                 }
             )
         if operations:
-            index.client.bulk(operations=operations)
+            response = index.client.bulk(operations=operations)
+    if operations and response["errors"]:
+        # The batch must not go on with revision + 1 while the version it replaces is lost.
+        failed = [next(iter(item.values())) for item in response["items"]]
+        failed = [result for result in failed if int(result.get("status", 500)) >= 300]
+        status = int(failed[0].get("status", 500))
+        message = f"{len(failed)} earlier version(s) not kept: {failed[0].get('error')}"
+        if status in RETRY_STATUSES:
+            raise SearchUnavailable(message)
+        raise IndexingError(message[:500])
     return len(operations) // 2
 
 
@@ -127,6 +138,9 @@ def versions(index: SearchIndex, url: str) -> list[dict[str, Any]]:
     if article is None:
         return []
     with es_errors("reading versions"):
+        # Versions are kept without a refresh; make those of the last moments visible.
+        with contextlib.suppress(elasticsearch.NotFoundError):
+            index.client.indices.refresh(index=index.versions_index)
         response = index.client.search(
             index=index.versions_index,
             query={"term": {"article_id": article["_id"]}},
