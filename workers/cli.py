@@ -304,18 +304,20 @@ def history(
         return
     previous: dict[str, Any] | None = None
     for version in found:
-        typer.echo(f"version {version['version']}  fetched {version.get('fetched_at')}")
-        typer.echo(f"  title: {version.get('title') or ''}")
+        console.print(
+            Text(f"version {version['version']}  fetched ") + plain(str(version.get("fetched_at")))
+        )
+        console.print(Text("  title: ") + plain(version.get("title") or ""))
         if previous is not None:
             if previous.get("title") != version.get("title"):
-                typer.echo("  title diff: " + word_diff(previous.get("title") or "",
-                                                       version.get("title") or ""))  # fmt: skip
+                diff = word_diff(previous.get("title") or "", version.get("title") or "")
+                console.print(Text("  title diff: ") + plain(diff))
             if previous.get("body_hash") != version.get("body_hash"):
-                typer.echo("  body diff: " + word_diff(previous.get("body") or "",
-                                                      version.get("body") or ""))  # fmt: skip
+                diff = word_diff(previous.get("body") or "", version.get("body") or "")
+                console.print(Text("  body diff: ") + plain(diff))
         previous = version
     if found[-1].get("gone_at"):
-        typer.echo(f"gone since {found[-1]['gone_at']}")
+        console.print(Text("gone since ") + plain(str(found[-1]["gone_at"])))
 
 
 @cli.command()
@@ -334,15 +336,17 @@ def promoted(
         typer.echo(json.dumps(found, ensure_ascii=False))
         return
     if not found:
-        typer.echo(f"no teaser points to {url}")
+        console.print(Text("no teaser points to ") + plain(url))
         return
     for place in found:
-        gone = "  (page gone)" if place.get("gone_at") else ""
-        typer.echo(
-            f"{place.get('seen_on')}  block={place.get('block') or '-'}  "
-            f"position={place.get('position')}  first_seen={place.get('first_seen')}  "
-            f"last_seen={place.get('last_seen')}{gone}"
-        )
+        line = plain(str(place.get("seen_on")))
+        line.append_text(Text("  block=") + plain(str(place.get("block") or "-")))
+        line.append_text(Text(f"  position={place.get('position')}  first_seen="))
+        line.append_text(plain(str(place.get("first_seen"))) + Text("  last_seen="))
+        line.append_text(plain(str(place.get("last_seen"))))
+        if place.get("gone_at"):
+            line.append_text(Text("  (page gone)"))
+        console.print(line)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import uuid
 
 import pytest
 
 from workers.capabilities import probe
 from workers.demosite import NewsSite
+from workers.index import SearchIndex
 from workers.urls import url_id
 
-from .conftest import Stack
+from .conftest import REPO, Stack
 from .http_routes import reply
 
 pytestmark = pytest.mark.integration
@@ -141,3 +143,51 @@ def test_text_analysis_follows_what_the_cluster_reports(stack: Stack) -> None:
     (live,) = mapping.values()
     assert live["mappings"]["_meta"]["analysis"] == expected
     assert ("english" in live["mappings"]["properties"]["body"].get("fields", {})) is stems
+
+
+HOSTILE = "Mayor [/bold] resigns \x1b[2J\x1b]0;owned\x07 now \u202eevil"
+HOSTILE_SHOWN = "Mayor [/bold] resigns \\x1b[2J\\x1b]0;owned\\x07 now \\u202eevil"
+
+
+def test_history_and_promoted_print_page_text_as_inert_text(stack: Stack) -> None:
+    """Markup and control characters in titles, bodies, pages and blocks print escaped."""
+    index = SearchIndex(stack.es, stack.prefix, REPO / "config" / "elasticsearch")
+    index.ensure()
+    url = f"http://hostile.test/story-{uuid.uuid4().hex[:8]}"
+    doc_id = url_id(url)
+    earlier = {
+        "article_id": doc_id,
+        "url": url,
+        "version": 1,
+        "title": "Mayor stays",
+        "fetched_at": "2026-01-01T00:00:00+00:00",
+        "body_hash": "a",
+        "body": "calm",
+    }
+    live = {
+        "kind": "article",
+        "url": url,
+        "title": HOSTILE,
+        "revision": 2,
+        "body_hash": "b",
+        "fetched_at": "2026-01-02T00:00:00+00:00",
+        "body": "calm \x1b[31mred [red]x",
+    }
+    teaser = {"kind": "teaser", "url": url, "article_id": doc_id, "headline": HOSTILE,
+              "seen_on": "http://hostile.test/\x1b[2J[bold]front", "block": "[/bold]top\x07",
+              "position": 1, "first_seen": "2026-01-01T00:00:00+00:00",
+              "last_seen": "2026-01-02T00:00:00+00:00"}  # fmt: skip
+    stack.es.index(index=index.versions_index, id=f"{doc_id}-1", document=earlier)
+    stack.es.index(index=index.write_alias("articles"), id=doc_id, document=live)
+    stack.es.index(index=index.write_alias("teasers"), id=f"t-{doc_id}", document=teaser,
+                   refresh=True)  # fmt: skip
+
+    history = stack.ingest("history", url).stdout
+    promoted = stack.ingest("promoted", url).stdout
+
+    for text in (history, promoted):
+        assert not any(ch in text for ch in "\x1b\x07\u202e"), text
+    assert f"  title: {HOSTILE_SHOWN}\n" in history
+    assert "{+[/bold] resigns \\x1b[2J\\x1b]0;owned\\x07 now \\u202eevil+}" in history
+    assert "{+\\x1b[31mred [red]x+}" in history
+    assert "http://hostile.test/\\x1b[2J[bold]front  block=[/bold]top\\x07  position=1" in promoted
