@@ -176,8 +176,9 @@ def reindex(
 
     Resumable: a run that was interrupted is finished by the next one.
     """
+    from workers.errors import ReindexInProgress  # noqa: PLC0415
     from workers.index import DOC_KINDS  # noqa: PLC0415
-    from workers.reindex import Reindexer  # noqa: PLC0415
+    from workers.reindex import Reindexer, ReindexLock  # noqa: PLC0415
     from workers.settings import get_settings  # noqa: PLC0415
 
     kind = kind.lower()
@@ -185,24 +186,36 @@ def reindex(
     if not kinds:
         raise _fail(f"unknown kind {kind!r}: use articles, teasers or all", code=2)
     index = _search_index()
+    # One lock for every kind of this run: a second `ingest reindex` stops here (exit 4).
+    lock = ReindexLock(index)
+    try:
+        lock.acquire()
+    except ReindexInProgress as exc:
+        raise _fail(str(exc), code=4) from exc
+    except IngestError as exc:
+        raise _fail(str(exc)) from exc
     reports = []
-    with _copy_progress(enabled=errors.is_terminal) as progress:
-        for k in kinds:
-            task = progress.add_task(f"reindex {k}", total=None)
-            reindexer = Reindexer(
-                index,
-                max_docs_per_second=max_docs_per_second,
-                hook=_failpoint_hook(get_settings().failpoint),
-                progress=_progress_updater(progress, task),
-            )
-            try:
-                reports.append(reindexer.run(k, keep_old=keep_old))
-            except KeyboardInterrupt:
-                progress.stop()
-                errors.print("interrupted: run `ingest reindex` again to finish this rebuild")
-                raise typer.Exit(130) from None
-            except IngestError as exc:
-                raise _fail(str(exc)) from exc
+    try:
+        with _copy_progress(enabled=errors.is_terminal) as progress:
+            for k in kinds:
+                task = progress.add_task(f"reindex {k}", total=None)
+                reindexer = Reindexer(
+                    index,
+                    max_docs_per_second=max_docs_per_second,
+                    hook=_failpoint_hook(get_settings().failpoint),
+                    progress=_progress_updater(progress, task),
+                    lock=lock,
+                )
+                try:
+                    reports.append(reindexer.run(k, keep_old=keep_old))
+                except KeyboardInterrupt:
+                    progress.stop()
+                    errors.print("interrupted: run `ingest reindex` again to finish this rebuild")
+                    raise typer.Exit(130) from None
+                except IngestError as exc:
+                    raise _fail(str(exc)) from exc
+    finally:
+        lock.release()
     if as_json:
         typer.echo(json.dumps(reports))
         return

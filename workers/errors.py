@@ -4,6 +4,7 @@
 IngestError(message, url)
 ├── ConfigError                      a source or setting is invalid
 ├── RunInProgress                    a crawl of this source is running; a second would overlap
+├── ReindexInProgress                another `ingest reindex` holds the prefix's reindex lock
 ├── QueryError                       a search query or option that cannot be run as given
 ├── KibanaError                      Kibana could not be reached or refused saved objects
 ├── FetchError
@@ -66,6 +67,10 @@ class RunInProgress(IngestError):
         super().__init__(message, url)
         self.args = (message, url, run_id)
         self.run_id = run_id
+
+
+class ReindexInProgress(IngestError):
+    """Another reindex of the same index prefix holds its lock (workers.reindex)."""
 
 
 class QueryError(IngestError):

@@ -30,17 +30,25 @@ versions) is adopted: the newest index behind the write alias becomes the target
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import elasticsearch
+import structlog
 from elasticsearch.helpers import scan, streaming_bulk
 
 from workers.capabilities import Capabilities, probe
-from workers.errors import IndexingError
+from workers.errors import IndexingError, ReindexInProgress
 from workers.index import DocKind, SearchIndex, es_errors, now_iso
+from workers.redact import redact
+
+log = structlog.get_logger(__name__)
 
 STEPS = ("create", "write", "copy", "verify", "read", "cleanup")
 COPY_BATCH = 500
@@ -52,6 +60,170 @@ TASK_POLL_SECONDS = 0.5
 StepHook = Callable[[str, int], None]
 # A callback told (documents done, documents in total) while copying.
 Progress = Callable[[int, int], None]
+
+
+# One `ingest reindex` at a time per prefix: a lock document in `<prefix>-state`, renewed
+# every LOCK_TTL / 3 seconds by its holder. A lock past its expiry, or held by a process of
+# this host that is gone (a run killed with SIGKILL), is taken over; any other holder makes
+# a second run stop with ReindexInProgress.
+LOCK_ID = "reindex-lock"
+LOCK_TTL = 60.0
+
+
+def host_identity() -> str:
+    """This host as process ids see it: the host name and the pid namespace (containers
+    that share a name but not their processes differ)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()}/{namespace}"
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True
+
+
+class ReindexLock:
+    """Held for the length of a reindex run; a context manager (see LOCK_TTL)."""
+
+    def __init__(self, index: SearchIndex, *, ttl: float = LOCK_TTL) -> None:
+        self.client = index.client
+        self.state_index = f"{index.prefix}-state"
+        self.prefix = index.prefix
+        self.ttl = ttl
+        self.token = uuid.uuid4().hex
+        self._started = now_iso()
+        self._seq: tuple[int, int] | None = None  # our write: (seq_no, primary_term)
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+        self._lost: str | None = None
+        self._guard = threading.Lock()
+
+    def __enter__(self) -> ReindexLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+    def _doc(self) -> dict[str, Any]:
+        return {
+            "holder": self.token,
+            "host": host_identity(),
+            "pid": os.getpid(),
+            "started_at": self._started,
+            "expires_at": time.time() + self.ttl,
+        }
+
+    def acquire(self) -> None:
+        """Take the lock, or raise ReindexInProgress naming the run that holds it."""
+        with es_errors("taking the reindex lock"):
+            try:
+                reply = self.client.create(index=self.state_index, id=LOCK_ID, document=self._doc())
+            except elasticsearch.ConflictError:
+                reply = self._take_over()
+        self._seq = (reply["_seq_no"], reply["_primary_term"])
+        self._beat = threading.Thread(target=self._renew, name="reindex-lock", daemon=True)
+        self._beat.start()
+
+    def _take_over(self) -> Any:
+        try:
+            current = self.client.get(index=self.state_index, id=LOCK_ID)
+        except elasticsearch.NotFoundError:  # released in the meantime
+            current = None
+        if current is not None:
+            held = current["_source"]
+            if not self._stale(held):
+                left = max(0, round(float(held.get("expires_at", 0)) - time.time()))
+                raise ReindexInProgress(
+                    f"another reindex is running under prefix {self.prefix!r} (pid "
+                    f"{held.get('pid')} on {str(held.get('host', '?')).split('/')[0]}, since "
+                    f"{held.get('started_at')}); its lock expires {left} s after its last "
+                    "renewal: wait for it to finish"
+                )
+        try:
+            if current is None:
+                return self.client.create(index=self.state_index, id=LOCK_ID, document=self._doc())
+            log.warning("reindex_lock_taken_over", previous=current["_source"])
+            return self.client.index(
+                index=self.state_index,
+                id=LOCK_ID,
+                document=self._doc(),
+                if_seq_no=current["_seq_no"],
+                if_primary_term=current["_primary_term"],
+            )
+        except elasticsearch.ConflictError as exc:
+            raise ReindexInProgress(
+                f"another reindex took the lock under prefix {self.prefix!r} just now"
+            ) from exc
+
+    @staticmethod
+    def _stale(held: dict[str, Any]) -> bool:
+        """Past its expiry, or its holder was a process of this host that is gone."""
+        if float(held.get("expires_at", 0)) < time.time():
+            return True
+        return held.get("host") == host_identity() and not _alive(int(held.get("pid", 0)))
+
+    def _renew(self) -> None:
+        while not self._stop.wait(self.ttl / 3):
+            try:
+                with self._guard:
+                    if self._seq is None:
+                        return
+                    seq_no, term = self._seq
+                    reply = self.client.index(
+                        index=self.state_index,
+                        id=LOCK_ID,
+                        document=self._doc(),
+                        if_seq_no=seq_no,
+                        if_primary_term=term,
+                    )
+                    self._seq = (reply["_seq_no"], reply["_primary_term"])
+            except (elasticsearch.ConflictError, elasticsearch.NotFoundError):
+                self._lost = "another reindex took it over (this run stalled past its expiry)"
+                return
+            except (elasticsearch.ApiError, elasticsearch.TransportError) as exc:
+                # Unreachable for now: try again at the next beat; the expiry decides.
+                log.warning("reindex_lock_not_renewed", error=redact(str(exc)))
+
+    def check(self) -> None:
+        """Raise if the lock was lost (see _renew): a run must not go on without it."""
+        if self._lost is not None:
+            raise IndexingError(f"reindex lock lost: {self._lost}; run reindex again")
+
+    def release(self) -> None:
+        """Stop renewing and delete the lock if it is still ours."""
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join()
+        with self._guard:
+            if self._seq is None or self._lost is not None:
+                return
+            seq_no, term = self._seq
+            self._seq = None
+            try:
+                self.client.delete(
+                    index=self.state_index,
+                    id=LOCK_ID,
+                    refresh=True,
+                    if_seq_no=seq_no,
+                    if_primary_term=term,
+                )
+            except (elasticsearch.ConflictError, elasticsearch.NotFoundError):
+                pass
+            except (elasticsearch.ApiError, elasticsearch.TransportError) as exc:
+                log.warning(
+                    "reindex_lock_not_released", error=redact(str(exc)), expires_in=self.ttl
+                )
 
 
 @dataclass(slots=True)
@@ -87,8 +259,10 @@ class Reindexer:
         hook: StepHook | None = None,
         progress: Progress | None = None,
         capabilities: Capabilities | None = None,
+        lock: ReindexLock | None = None,
     ) -> None:
         self.index = index
+        self.lock = lock
         self.client = index.client
         self.batch = batch
         self.max_docs_per_second = max_docs_per_second
@@ -156,7 +330,17 @@ class Reindexer:
     # running ----------------------------------------------------------------------------
 
     def run(self, kind: DocKind, *, keep_old: bool = False) -> dict[str, Any]:
-        """Rebuild `kind`, or finish the rebuild a previous run left; returns a summary."""
+        """Rebuild `kind`, or finish the rebuild a previous run left; returns a summary.
+
+        Holds the prefix's ReindexLock for the run (the one given, else its own): raises
+        ReindexInProgress when another run holds it.
+        """
+        if self.lock is not None:
+            return self._run(kind, keep_old, self.lock)
+        with ReindexLock(self.index) as lock:
+            return self._run(kind, keep_old, lock)
+
+    def _run(self, kind: DocKind, keep_old: bool, lock: ReindexLock) -> dict[str, Any]:
         started = time.monotonic()
         self.index.ensure()
         plan = self.load(kind)
@@ -175,6 +359,7 @@ class Reindexer:
         }
         for position in range(STEPS.index(plan.step), len(STEPS)):
             step = STEPS[position]
+            lock.check()
             self.hook(step, plan.copied)
             steps[step](plan)
             plan.history.append(step)
@@ -466,4 +651,4 @@ def parse_failpoint(spec: str | None) -> tuple[str, int, str] | None:
     return step, int(count or 0), signal_name
 
 
-__all__ = ["STEPS", "ReindexPlan", "Reindexer", "parse_failpoint"]
+__all__ = ["LOCK_TTL", "STEPS", "ReindexLock", "ReindexPlan", "Reindexer", "parse_failpoint"]

@@ -10,12 +10,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, NotFoundError
 
+from workers.errors import ReindexInProgress
 from workers.index import Action, SearchIndex
-from workers.reindex import Reindexer
+from workers.reindex import LOCK_ID, Reindexer, ReindexLock, host_identity
 
 from .conftest import BIN, REPO, Stack
 
@@ -209,3 +211,72 @@ def test_reindex_without_json_prints_a_summary(indices: Indices, tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert f"{indices.prefix}-articles-v1 -> {indices.prefix}-articles-v2" in result.stdout
     assert f"{DOCS} documents" in result.stdout
+
+
+def _lock_doc(index: SearchIndex) -> dict[str, Any] | None:
+    try:
+        doc: dict[str, Any] = index.client.get(index=f"{index.prefix}-state", id=LOCK_ID)
+    except NotFoundError:
+        return None
+    return doc["_source"]
+
+
+def test_a_second_reindex_stops_while_one_holds_the_lock(indices: Indices) -> None:
+    """While a run holds the lock another exits 4 naming it and changes nothing; the lock
+    is gone once a run ends."""
+    with ReindexLock(indices.index):
+        blocked = indices.reindex()
+        assert blocked.returncode == 4, blocked.stderr
+        assert "another reindex is running" in blocked.stderr
+        assert f"pid {os.getpid()}" in blocked.stderr
+        assert indices.behind("articles") == [f"{indices.prefix}-articles-v1"]
+        assert Reindexer(indices.index).load("articles") is None
+
+    result = indices.reindex()
+
+    assert result.returncode == 0, result.stderr
+    assert indices.behind("articles") == [f"{indices.prefix}-articles-v2"]
+    assert _lock_doc(indices.index) is None
+
+
+def test_a_lock_whose_holder_died_or_expired_is_taken_over(stack: Stack) -> None:
+    """A lock left by a dead process of this host, or past its expiry, does not block; a
+    live holder's lock stays held while its heartbeat renews it past the ttl."""
+    index = SearchIndex(stack.es, f"{stack.prefix}-lk{uuid.uuid4().hex[:6]}", TEMPLATES)
+    state = f"{index.prefix}-state"
+    dead_pid = _finished_pid()
+    try:
+        holder = ReindexLock(index, ttl=0.6)
+        with holder:
+            assert (_lock_doc(index) or {}).get("holder") == holder.token
+            time.sleep(1.2)  # two ttls: only the heartbeat keeps it
+            with pytest.raises(ReindexInProgress, match="another reindex is running"):
+                ReindexLock(index).acquire()
+        assert _lock_doc(index) is None
+
+        for left in (
+            {**_foreign_lock(), "host": host_identity(), "pid": dead_pid},
+            {**_foreign_lock(), "expires_at": time.time() - 1},
+        ):
+            index.client.index(index=state, id=LOCK_ID, document=left, refresh=True)
+            taker = ReindexLock(index)
+            with taker:
+                assert (_lock_doc(index) or {}).get("holder") == taker.token
+
+        index.client.index(index=state, id=LOCK_ID, document=_foreign_lock(), refresh=True)
+        with pytest.raises(ReindexInProgress, match="pid 4242 on elsewhere"):
+            ReindexLock(index).acquire()
+    finally:
+        stack.es.indices.delete(index=state, ignore_unavailable=True)
+
+
+def _foreign_lock() -> dict[str, Any]:
+    """A live lock of a process on another host."""
+    return {"holder": "other", "host": "elsewhere/pid:[1]", "pid": 4242,
+            "started_at": "2026-01-01T00:00:00+00:00", "expires_at": time.time() + 60}  # fmt: skip
+
+
+def _finished_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
