@@ -14,6 +14,7 @@ import structlog
 from celery import Celery, signals
 from kombu import Queue
 
+from workers import broker as _broker  # noqa: F401 -- registers the broker transport
 from workers.archive import WarcArchive
 from workers.clients import search_index
 from workers.crawl import MAX_RESERVE_AHEAD, Crawler

@@ -289,24 +289,23 @@ class Stack:
         return found
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Worker processes for crawl, parse and index on the real broker, for the session."""
-    redis_url = _require("REDIS_URL")
-    es_url = _require("ELASTICSEARCH_URL")
+@contextlib.contextmanager
+def running_stack(base: Path, redis_url: str, es_url: str) -> Iterator[Stack]:
+    """Worker processes for crawl, parse and index on the given Redis and Elasticsearch, with
+    their own index prefix and sources file under `base`; stopped on exit."""
     client = redis.Redis.from_url(redis_url)
     client.ping()
     es = Elasticsearch(es_url, request_timeout=30)
     es.cluster.health(wait_for_status="yellow", timeout="30s")
     parts = urlsplit(es_url)
     proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 9200))
-    base = tmp_path_factory.mktemp("stack")
     prefix = f"{os.environ.get('INGEST_INDEX_PREFIX', 'test')}-{uuid.uuid4().hex[:8]}"
     sources_path = base / "sources.yaml"
     sources_path.write_text("sources: []\n")
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "REDIS_URL": redis_url,
         "ELASTICSEARCH_URL": f"http://127.0.0.1:{proxy.port}",
         "INGEST_SOURCES": str(sources_path),
         "INGEST_INDEX_PREFIX": prefix,
@@ -330,6 +329,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
     finally:
         running.stop_workers()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Worker processes for crawl, parse and index on the real broker, for the session."""
+    redis_url = _require("REDIS_URL")
+    es_url = _require("ELASTICSEARCH_URL")
+    with running_stack(tmp_path_factory.mktemp("stack"), redis_url, es_url) as running:
+        yield running
 
 
 @pytest.fixture
