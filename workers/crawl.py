@@ -230,12 +230,20 @@ class Crawler:
             raise
         if result.not_modified:
             self.frontier.touch(url)
-            return CrawlResult(Outcome.UNCHANGED, url, result.final_url)
+            return CrawlResult(
+                Outcome.UNCHANGED, url, result.final_url, state.content_key,
+                archive_ref=state.archive_ref,
+            )  # fmt: skip
         page_key = content_key(result.body)
         if page_key == state.content_key:
-            # Parsed before: nothing to store; the archive already holds these bytes.
+            # Parsed before: the archive already holds these bytes. A start page's links are
+            # read again (see tasks.fetch), so its body goes to the short-lived hot copy.
             self.frontier.touch(url)
-            return CrawlResult(Outcome.UNCHANGED, url, result.final_url, page_key)
+            if seed:
+                self.store.put(result.final_url, result.content_type, result.body, page_key)
+            return CrawlResult(
+                Outcome.UNCHANGED, url, result.final_url, page_key, archive_ref=state.archive_ref
+            )
         archive_ref = self._archive(result, state.etag, state.last_modified)
         self.store.put(result.final_url, result.content_type, result.body, page_key)
         return CrawlResult(

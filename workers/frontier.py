@@ -54,6 +54,8 @@ class UrlState:
     etag: str | None = None
     last_modified: str | None = None
     content_key: str | None = None
+    # Where that content lives in the WARC archive ("file#offset"), when archiving was on.
+    archive_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,7 @@ class Frontier:
             etag=text(b"etag"),
             last_modified=text(b"last_modified"),
             content_key=text(b"content_key"),
+            archive_ref=text(b"archive"),
         )
 
     def record_fetch(

@@ -232,9 +232,10 @@ class Runs:
     def acquire(self, source: str, run_id: str, queues: tuple[str, ...]) -> str | None:
         """Take the source's run lock for `run_id`: None when taken, else the run holding it.
 
-        A lock whose run has settled (finished, or every open task lost) or whose record is
-        gone is stale and taken over; a run with no progress is checked for vanished tasks
-        first (`vanished`), so a run lost to a crash does not block the source.
+        A lock whose run has settled (finished, or every open task lost), was interrupted by a
+        Redis restart, or whose record is gone is stale and taken over; a run with no
+        progress is checked for vanished tasks first (`vanished`), so a run lost to a crash
+        does not block the source.
         """
         key = RUN_LOCK_PREFIX + source
         holder = "(unknown)"
@@ -256,7 +257,9 @@ class Runs:
         if summary is None:
             left = int(self.client.ttl(key))
             return left < 0 or RUN_LOCK_TTL - left > RUN_LOCK_GRACE
-        if summary.settled:
+        if summary.settled or summary.incomplete == "redis_restarted":
+            # A run Redis restarted under cannot vouch for its bookkeeping: the crawl that
+            # recovers what the crash lost must not wait for it.
             return True
         self.vanished(holder, queues)
         after = self.summary(holder)

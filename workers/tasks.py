@@ -264,6 +264,16 @@ def fetch(
                 feed_unchanged(res.frontier, url, src, time.time())
             if run_id:
                 res.runs.record(run_id, "unchanged", url)
+            if url in src.start_urls and result.page_key:
+                # An unchanged start page still leads to its stories: one whose fetch,
+                # parse or index step was lost (a crash, a Redis restart) is found again
+                # here; those fetched and indexed are skipped by their fetch task.
+                _send_hop(
+                    parse_page, run_id, "links", f"{url}|{result.page_key}",
+                    page_key=result.page_key, url=result.final_url or url, requested_url=url,
+                    source=source, depth=depth, archive_ref=result.archive_ref,
+                    robots_tag=res.frontier.robots_tag(url), links_only=True,
+                )  # fmt: skip
         return
     log.info("page_fetched", final_url=result.final_url, page_key=result.page_key)
     if run_id:
@@ -302,12 +312,14 @@ def parse_page(
     follow_links: bool = True,
     fetched_at: float | None = None,
     robots_tag: str | None = None,
+    links_only: bool = False,
     attempt: int = 0,
 ) -> None:
     """Extract a stored page; send its documents to index and its links to the frontier.
 
-    A re-parse (follow_links=False) only refreshes the page's documents. `robots_tag` is
-    the page's X-Robots-Tag header, obeyed with its robots meta tags.
+    A re-parse (follow_links=False) only refreshes the page's documents; an unchanged start
+    page (links_only=True) only sends its links. `robots_tag` is the page's X-Robots-Tag
+    header, obeyed with its robots meta tags.
     """
     res = self.res
     _bind(url=url, source=source, run_id=run_id, depth=depth)
@@ -354,7 +366,7 @@ def parse_page(
         kind=result.kind,
         revisit=src.revisit if src else (),
     )
-    if result.actions:
+    if result.actions and not links_only:
         _send_hop(
             index_documents,
             run_id,
@@ -374,9 +386,11 @@ def parse_page(
         )
         for link, link_depth in hops
     )
+    # The feeds an unchanged start page announces are remembered already: discover reads
+    # them on their own freshness.
     followed += sum(
         send_fetch(run_id, self.request.id, feed, source, depth, src.max_pages, seed=True)
-        for feed in found.feeds
+        for feed in (() if links_only else found.feeds)
     )
     if followed or found.skipped_old or found.skipped_unchanged:
         log.info(
@@ -386,7 +400,7 @@ def parse_page(
             skipped_old=found.skipped_old,
             skipped_unchanged=found.skipped_unchanged,
         )
-    if not result.actions:
+    if not result.actions and not links_only:
         record_parsed(res.frontier, record)
 
 
