@@ -204,8 +204,10 @@ class WarcArchive:
                 for record in ArchiveIterator(stream):
                     if record.rec_type != "response":
                         break
-                    body = record.content_stream().read()
                     http = record.http_headers
+                    if http is None:  # an offset into another record can parse as one
+                        break
+                    body = record.content_stream().read()
                     return ArchivedResponse(
                         url=record.rec_headers.get_header("WARC-Target-URI"),
                         status=int(http.get_statuscode() or 0),
