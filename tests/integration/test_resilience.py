@@ -101,3 +101,33 @@ def test_redis_outage_loses_nothing(stack: Stack, news_site: tuple[NewsSite, str
 
     assert summary["articles_indexed"] == 5
     assert stack.count_source("articles", source) == 5
+
+
+def test_a_run_whose_tasks_vanished_is_incomplete_and_the_next_crawl_recovers(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """A task the broker lost (its message deleted while no worker held it): the run is
+    `incomplete` with reason `tasks_vanished`, never `done`, its source is free again, and
+    the next crawl indexes every article."""
+    news, base = news_site
+    source = stack.add_source("vanished", base)
+    stack.kill_worker("crawl")
+    try:
+        run = json.loads(stack.ingest("crawl", source).stdout)
+        assert stack.redis.llen("crawl") >= 1
+        stack.redis.delete("crawl")  # the run's discover message is gone for good
+    finally:
+        stack.start_worker("crawl")
+
+    deadline = time.monotonic() + 60
+    summary = json.loads(stack.ingest("run", run["run_id"]).stdout)
+    while summary["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(1)
+        summary = json.loads(stack.ingest("run", run["run_id"]).stdout)
+    assert summary["state"] == "incomplete", summary
+    assert summary["incomplete_reason"] == "tasks_vanished"
+    assert summary["vanished_tasks"] == 1
+
+    recovered = stack.crawl(source)
+    assert recovered["state"] == "done", recovered
+    assert stack.indexed_urls("articles", source) == {base + s.path for s in news.stories()}
