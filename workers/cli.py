@@ -105,6 +105,17 @@ def crawl(
     _wait_and_report(run_id, timeout)
 
 
+def _make_searchable(index: SearchIndex) -> None:
+    """Refresh the indices once, so what a waited-for run wrote is found by the very next
+    search, `history` or `promoted` (not only after Elasticsearch's next periodic refresh)."""
+    try:
+        index.client.indices.refresh(
+            index=f"{index.alias('articles')},{index.alias('teasers')}", ignore_unavailable=True
+        )
+    except Exception as exc:  # noqa: BLE001 -- the run's figures matter more than this
+        errors.print(f"note: could not refresh the indices: {visible(str(exc))}")
+
+
 def _wait_and_report(run_id: str, timeout: float) -> None:
     """Poll the run until every task of it finished or is known lost, then print its figures.
 
@@ -132,6 +143,7 @@ def _wait_and_report(run_id: str, timeout: float) -> None:
             typer.echo(json.dumps(summary.as_dict() if summary else {"run_id": run_id}))
             raise _fail(f"run {run_id} still has open tasks after {timeout}s", code=2)
         time.sleep(0.25)
+    _make_searchable(resources().index)
     typer.echo(json.dumps(summary.as_dict()))
     if summary.state != "done":
         raise _fail(
