@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 import workers.app as app_module
 from workers.cli import cli
+from workers.logconfig import configure_logging
 from workers.settings import get_settings
 
 
@@ -30,6 +31,9 @@ def _reset_settings() -> None:
 
 def invoke(args: list[str], env: Mapping[str, str]) -> Result:
     """`ingest ARGS` with these environment variables set (and the settings re-read)."""
+    # As the `ingest` script's main() does: log lines are warnings and up, on stderr, never
+    # mixed into what the command prints (unconfigured, structlog prints to stdout).
+    configure_logging("json", "WARNING")
     _reset_settings()
     try:
         outcome = CliRunner().invoke(cli, args, env=dict(env))
