@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from workers.extract import extract
 from workers.extract.captions import split_credit
 from workers.extract.teasers import TeaserScan, find_teasers
 
@@ -279,3 +280,57 @@ def test_kicker_inside_the_headline_element_is_dropped() -> None:
         "Mill pond closed for a month of repairs",
         "Rowing regatta moves to the lower river",
     ]
+
+
+_HEADLINES = [
+    "Harbour authority approves the new ferry terminal after a long public inquiry",
+    "Town council agrees to reopen the old swimming baths on the river front",
+    "Local bakery wins the regional bread prize for the third year in a row",
+    "Floods close the valley road as the river rises overnight past the markers",
+    "Library extends its opening hours for students through the exam season",
+    "Volunteers plant four hundred trees along the disused railway line north",
+]
+
+
+def _news_table(url: str) -> str:
+    """A link-aggregator page: each story a title row and a second row of points and comments."""
+    rows = "".join(
+        f"<tr class='story'><td><a href='https://news.example/item/{n}-{n}-{n}-{n}'>{title}</a>"
+        f"</td></tr><tr><td>{40 + n} points by reader{n} {n + 2} hours ago | "
+        f"<a href='{url}?item={n}'>{n + 5} comments</a> | hide this story</td></tr>"
+        for n, title in enumerate(_HEADLINES)
+    )
+    return f"<html><body><table><tbody>{rows}</tbody></table></body></html>"
+
+
+def test_grid_with_a_line_beside_each_card_is_one_block() -> None:
+    """Cards whose second row (points, comments) sits outside them still form one block."""
+    url = "https://news.example/newest"
+    scan = _scan_html(_news_table(url), url)
+    assert [teaser.headline for teaser in scan.teasers] == _HEADLINES
+    assert [teaser.position for teaser in scan.teasers] == list(range(len(_HEADLINES)))
+    assert [block.name for block in scan.blocks] == ["tbody"]
+
+
+def test_a_page_of_such_cards_is_a_listing() -> None:
+    """The page kind follows: no story, six cards, so a listing rather than "other"."""
+    url = "https://news.example/newest"
+    page = extract(_news_table(url), url)
+    assert page.kind == "listing"
+    assert len(page.teasers) == len(_HEADLINES)
+
+
+def test_prose_between_cards_keeps_them_from_becoming_a_block() -> None:
+    """Cards set between paragraphs of a story: the story's container is never a block."""
+    prose = "The council met on Tuesday evening and the vote was close, as expected by most."
+    parts = []
+    for n, title in enumerate(_HEADLINES[:4]):
+        parts.append(f"<p>{prose} Paragraph {n}.</p>")
+        parts.append(
+            f"<div class='card'><a href='/story/{n}-a-b-c'><img src='/i/{n}.jpg'>"
+            f"<h3>{title[:50]}</h3></a></div>"
+        )
+    html = f"<html><body><div class='story-body'>{''.join(parts)}</div></body></html>"
+    scan = _scan_html(html)
+    for block in scan.blocks:
+        assert prose not in block.get_text(" "), block.name

@@ -14,6 +14,8 @@ from workers.extract.teasers.vocab import (
     BLOCK_MAX_OVERHEAD,
     BLOCK_TITLE_TOKENS,
     EXCLUDED,
+    GRID_MIN_CARDS,
+    GRID_OVERHEAD_PER_CARD,
     HEADING_LOOKBACK,
     HEADING_MAX_CHARS,
     HEADING_MAX_LINKS,
@@ -51,6 +53,8 @@ class _Totals:
     text: dict[int, int] = field(default_factory=dict)
     primaries: dict[int, int] = field(default_factory=dict)
     h1s: dict[int, int] = field(default_factory=dict)
+    cards: dict[int, int] = field(default_factory=dict)
+    paras: dict[int, int] = field(default_factory=dict)
     # card element indices in document order, and whether each card's headline is story-long
     starts: list[int] = field(default_factory=list)
     long: list[bool] = field(default_factory=list)
@@ -62,23 +66,38 @@ def _card_totals(tree: Tree, cards: list[Card]) -> _Totals:
     totals.long = [not card.heading_like for card in cards]
     for card in cards:
         c = card.idx
-        text, prim, h1 = tree.text[c], tree.primaries[c], tree.h1s[c]
+        text, prim, h1, para = tree.text[c], tree.primaries[c], tree.h1s[c], tree.paras[c]
         node = c
         while node >= 0:
             totals.text[node] = totals.text.get(node, 0) + text
             totals.primaries[node] = totals.primaries.get(node, 0) + prim
             totals.h1s[node] = totals.h1s.get(node, 0) + h1
+            totals.cards[node] = totals.cards.get(node, 0) + 1
+            totals.paras[node] = totals.paras.get(node, 0) + para
             node = tree.parent[node]
     return totals
 
 
-def _fits(tree: Tree, totals: _Totals, node: int) -> bool:
-    """True when `node` holds little besides cards: no page title, no body of prose."""
+def _fits(tree: Tree, totals: _Totals, node: int, grid: bool = False) -> bool:
+    """True when `node` holds little besides cards: no page title, no body of prose.
+
+    With `grid`, node is the parent of its cards, and a grid of them may also hold a line
+    printed beside each card (a price, a star count, a listing's second row), but no
+    paragraph. Never when widening: an element above the cards that holds text besides
+    them holds prose.
+    """
     if node < 0 or tree.names[node] in STOP:
         return False
     if tree.h1s[node] > totals.h1s.get(node, 0):
         return False
-    return tree.text[node] - totals.text.get(node, 0) <= BLOCK_MAX_OVERHEAD
+    own = totals.text.get(node, 0)
+    overhead = tree.text[node] - own
+    if overhead <= BLOCK_MAX_OVERHEAD:
+        return True
+    cards = totals.cards.get(node, 0)
+    if not grid or cards < GRID_MIN_CARDS or tree.paras[node] > totals.paras.get(node, 0):
+        return False
+    return overhead <= min(GRID_OVERHEAD_PER_CARD * cards, own)
 
 
 def _heading_of(tree: Tree, totals: _Totals, j: int) -> str | None:
@@ -175,7 +194,7 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
         by_parent.setdefault(tree.parent[card.idx], []).append(card)
     blocks: dict[int, tuple[list[Card], list[str]]] = {}
     for parent_idx, group in by_parent.items():
-        if parent_idx >= 0 and _fits(tree, totals, parent_idx):
+        if parent_idx >= 0 and _fits(tree, totals, parent_idx, grid=True):
             starts = [(parent_idx, group)]
         else:
             starts = [(card.idx, [card]) for card in group]

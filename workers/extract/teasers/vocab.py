@@ -16,6 +16,10 @@ CARD_PROSE_PARAS = 3
 CARD_PROSE_CHARS = 300
 # Text outside cards a block container may hold (its heading, "Show more", ad labels).
 BLOCK_MAX_OVERHEAD = 300
+# The parent of at least GRID_MIN_CARDS sibling cards may hold more: per card this much text
+# printed beside it (price, stars, a listing's second row), while the cards' text outweighs it.
+GRID_MIN_CARDS = 4
+GRID_OVERHEAD_PER_CARD = 150
 # An anchor is "standalone" when its text is at least this share of its enclosing block.
 STANDALONE_SHARE = 0.6
 # Block headings are short.
