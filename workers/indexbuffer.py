@@ -22,7 +22,6 @@ the broker dropped every client at that moment) is found by the sweeper every wo
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections import deque
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar, cast
 
+import orjson
 import redis
 import structlog
 
@@ -94,18 +94,16 @@ class Entry:
     # The page's fetch record, remembered once its documents are written (workers.tasks).
     completes: dict[str, Any] | None = None
 
-    def encode(self) -> str:
-        body = json.dumps(
+    def encode(self) -> bytes:
+        body = orjson.dumps(
             {"actions": self.actions, "page_url": self.page_url, "run_id": self.run_id,
-             "token": self.token, "completes": self.completes},
-            separators=(",", ":"),
+             "token": self.token, "completes": self.completes}
         )  # fmt: skip
-        return f"{len(self.actions)}|{len(body)}|{body}"
+        return b"%d|%d|%b" % (len(self.actions), len(body), body)
 
     @classmethod
     def decode(cls, raw: bytes | str) -> Entry:
-        text = raw.decode() if isinstance(raw, bytes) else raw
-        data = json.loads(text.split("|", 2)[2])
+        data = orjson.loads((raw.encode() if isinstance(raw, str) else raw).split(b"|", 2)[2])
         return cls(
             data["actions"],
             data.get("page_url", ""),
