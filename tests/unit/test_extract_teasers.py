@@ -334,3 +334,23 @@ def test_prose_between_cards_keeps_them_from_becoming_a_block() -> None:
     scan = _scan_html(html)
     for block in scan.blocks:
         assert prose not in block.get_text(" "), block.name
+
+
+def test_layout_wrapper_named_footer_around_main_is_not_chrome() -> None:
+    """A "sticky-footer" wrapper around the whole page leaves the cards in <main> readable."""
+    cards = "".join(
+        f"<li><a href='/story/{n}-b-c-d'><img src='/i/{n}.jpg'><h3>{title}</h3></a></li>"
+        for n, title in enumerate(_HEADLINES[:4])
+    )
+    html = (
+        "<html><body><div class='sticky-footer'>"
+        "<header><a href='/story/menu-entry-a-b'>Menu entry about the harbour news</a></header>"
+        f"<main><h1>Latest news</h1><ul>{cards}</ul></main>"
+        "<footer><a href='/story/footer-a-b-c'>Footer link to an older harbour story</a></footer>"
+        "</div></body></html>"
+    )
+    scan = _scan_html(html, "https://news.example/latest")
+    assert [teaser.headline for teaser in scan.teasers] == _HEADLINES[:4]
+    # a class-named nav inside the wrapper (holding no <main>) is still chrome
+    nav = html.replace("<header>", "<div class='site-nav'>").replace("</header>", "</div>")
+    assert all(not t.headline.startswith("Menu entry") for t in _scan_html(nav).teasers)

@@ -129,7 +129,7 @@ def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
         attrs = node.attrs
         tok = _tokens_of(attrs, cache) if attrs else EMPTY
         f = (flags[p] if p >= 0 else 0) | NAME_FLAGS.get(name, 0)
-        if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(name, attrs, tok, f):
+        if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(node, tok, f):
             f |= EXCLUDED
         if tok and name not in NEVER_EXCLUDED:
             if tok & PAID_TOKENS:
@@ -190,8 +190,13 @@ def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
     return tree
 
 
-def _excluded(name: str, attrs: Mapping[str, object], tok: frozenset[str], flags: int) -> bool:
-    """True for navigation, page headers/footers, share bars, tag lists and the like."""
+def _excluded(node: Tag, tok: frozenset[str], flags: int) -> bool:
+    """True for navigation, page headers/footers, share bars, tag lists and the like.
+
+    A class naming chrome on an element that holds the page's <main> is a layout wrapper
+    ("sticky-footer", "flex-wrap-footer" push the footer down), not chrome.
+    """
+    name, attrs = node.name, node.attrs
     if name in CHROME and (name not in ("header", "footer") or not flags & CONTENT):
         return True
     if name in NEVER_EXCLUDED:
@@ -199,7 +204,9 @@ def _excluded(name: str, attrs: Mapping[str, object], tok: frozenset[str], flags
     role = attrs.get("role")
     if isinstance(role, str) and role.lower() in EXCLUDE_ROLES:
         return True
-    return bool(tok) and bool(tok & EXCLUDE_TOKENS) and not tok & KEEP_TOKENS
+    if not tok or not tok & EXCLUDE_TOKENS or tok & KEEP_TOKENS:
+        return False
+    return node.find("main") is None
 
 
 def aggregate(tree: Tree) -> None:
