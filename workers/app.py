@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import redis
 import structlog
+import yaml
 from celery import Celery, signals
 from kombu import Queue
 
@@ -123,6 +124,63 @@ CONFIG_ERROR_KEY = "config:sources:error"
 LAST_GOOD_KEY = "config:sources:last_good"
 
 
+class FileWatch:
+    """Whether a config file changed since the last look: its mtime and size (a stat call,
+    cheap enough to make before every task that reads the config)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | str | None = None
+
+    def changed(self) -> bool:
+        try:
+            stat = self.path.stat()
+            stamp: tuple[int, int] | str = (stat.st_mtime_ns, stat.st_size)
+        except OSError as exc:
+            stamp = f"unreadable: {exc}"
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        return True
+
+
+class RulesCatalog:
+    """site_rules.yaml, re-read when the file changes (the FileWatch sources.yaml uses), so
+    a `reparse` after an edit applies the new rules without restarting any worker.
+
+    A file that does not validate keeps the last good rules in use (logged as
+    `site_rules_invalid`); a file that is removed means no site rules.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._watch = FileWatch(path)
+        self._rules: SiteRules | None = None
+        self.error: str | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> SiteRules | None:
+        with self._lock:
+            if self._watch.changed():
+                self._reload()
+            return self._rules
+
+    def _reload(self) -> None:
+        if not self.path.exists():
+            self._rules, self.error = None, None
+            return
+        try:
+            rules = load_site_rules(self.path)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            self.error = f"{self.path}: {exc}"
+            log.error("site_rules_invalid", path=str(self.path), error=self.error,
+                      kept_last_good=self._rules is not None)  # fmt: skip
+            return
+        if self._rules is not None or self.error is not None:
+            log.info("site_rules_loaded", path=str(self.path))
+        self._rules, self.error = rules, None
+
+
 class SourceCatalog:
     """sources.yaml, re-read when the file changes (its mtime or size), so a new, removed
     or changed source needs no restart.
@@ -136,21 +194,15 @@ class SourceCatalog:
     def __init__(self, path: Path, client: redis.Redis | None = None) -> None:
         self.path = path
         self.client = client
-        self._stamp: tuple[int, int] | str | None = None
+        self._watch = FileWatch(path)
         self._sources: dict[str, Source] | None = None
         self.error: str | None = None
         self._lock = threading.Lock()
 
     def all(self) -> dict[str, Source]:
         with self._lock:
-            try:
-                stat = self.path.stat()
-                stamp: tuple[int, int] | str = (stat.st_mtime_ns, stat.st_size)
-            except OSError as exc:
-                stamp = f"unreadable: {exc}"
-            if stamp != self._stamp:
+            if self._watch.changed():
                 self._reload()
-                self._stamp = stamp
             if self._sources is None:
                 raise ConfigError(self.error or f"no sources loaded from {self.path}")
             return self._sources
@@ -236,7 +288,8 @@ class Resources:
     index_buffer: IndexBuffer
     crawler: Crawler
     sources: SourceCatalog
-    rules: SiteRules | None
+    # Site rules, re-read when site_rules.yaml changes: `rules.current()`.
+    rules: RulesCatalog
     # The WARC archive (written by the crawl stage, read by parse), or None when it is off.
     archive: WarcArchive | None
 
@@ -265,7 +318,7 @@ def build_resources(settings: Settings) -> Resources:
             max_redirects=settings.max_redirects,
         ),
     )
-    rules = load_site_rules(settings.site_rules_path) if settings.site_rules_path.exists() else None
+    rules = RulesCatalog(settings.site_rules_path)
     archive = (
         WarcArchive(settings.warc_dir, settings.warc_max_bytes)
         if settings.warc_dir is not None

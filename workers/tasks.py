@@ -328,7 +328,7 @@ def parse_page(
         result = parse_stored_page(
             page,
             source,
-            res.rules,
+            res.rules.current(),
             fetched_at,
             robots_tag=robots_tag,
             user_agent=res.settings.user_agent,

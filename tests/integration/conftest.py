@@ -320,6 +320,8 @@ def running_stack(base: Path, redis_url: str, es_url: str) -> Iterator[Stack]:
         "INGEST_RETRY_BACKOFF_MAX": "3",
         "ELASTICSEARCH_TIMEOUT": "5",
         "INGEST_WARC_DIR": str(base / "warc"),
+        # Absent until a test writes it (and removes it after): no site rules.
+        "INGEST_SITE_RULES": str(base / "site_rules.yaml"),
     }
     running = Stack(env, sources_path, prefix, client, es, proxy, base)
     for queue in ("crawl", "parse", "index"):

@@ -39,6 +39,31 @@ def test_reparse_rebuilds_documents_without_fetching(
     assert site.hits == hits_before
 
 
+def test_reparse_after_a_site_rules_edit_applies_the_new_rules_without_a_restart(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """The workers re-read site_rules.yaml when it changes: a rule written after the crawl
+    (headline from the kicker line) is what `reparse` applies, with the same workers."""
+    site, base = news_site
+    source = stack.add_source("rules-edit", base)
+    stack.crawl(source)
+    story = site.stories()[0]
+    doc_id = url_id(base + story.path)
+    article = stack.es.get(index=f"{stack.prefix}-articles", id=doc_id)["_source"]
+    assert article["title"] == story.headline
+
+    rules_path = Path(stack.env["INGEST_SITE_RULES"])
+    rules_path.write_text('sites:\n  "127.0.0.1":\n    title: "p.kicker"\n')
+    try:
+        summary = stack.reparse(source)
+        assert summary["done"] is True
+        stack.es.indices.refresh(index=f"{stack.prefix}-articles")
+        article = stack.es.get(index=f"{stack.prefix}-articles", id=doc_id)["_source"]
+        assert article["title"] == story.section
+    finally:
+        rules_path.unlink()
+
+
 def test_reindex_moves_aliases_while_search_keeps_answering(
     stack: Stack, news_site: tuple[NewsSite, str]
 ) -> None:
