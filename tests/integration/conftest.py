@@ -164,12 +164,15 @@ class Stack:
         summary: dict[str, Any] = json.loads(result.stdout)
         return summary
 
-    def wait_for_run(self, run_id: str, timeout: float = 120) -> dict[str, Any]:
-        """Poll `ingest run RUN_ID` until the run is done; its summary."""
+    def wait_for_run(
+        self, run_id: str, timeout: float = 120, *, settled: bool = False
+    ) -> dict[str, Any]:
+        """Poll `ingest run RUN_ID` until the run is done (with `settled`: or incomplete);
+        its summary."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             summary: dict[str, Any] = json.loads(self.ingest("run", run_id).stdout)
-            if summary["done"]:
+            if summary["done"] or (settled and summary["state"] == "incomplete"):
                 return summary
             time.sleep(1)
         raise AssertionError(f"run {run_id} did not finish\n{self.worker_logs()}")

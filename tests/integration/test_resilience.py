@@ -78,7 +78,11 @@ def test_killed_worker_loses_no_page(stack: Stack, news_site: tuple[NewsSite, st
 
 
 def test_redis_outage_loses_nothing(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
-    """Redis dropping every connection and stalling mid-run: workers reconnect, run completes."""
+    """Redis dropping every connection and stalling mid-run: workers reconnect and the run
+    completes, or, when a message was in flight on a dropped connection (kombu's Redis
+    transport pops a message before it records it as held, so one can be lost there), the
+    run says so (`incomplete`, `tasks_vanished`), never `done`, and the next crawl indexes
+    every article."""
     news, base = news_site
     target = news.stories()[1]
     started = threading.Event()
@@ -97,9 +101,12 @@ def test_redis_outage_loses_nothing(stack: Stack, news_site: tuple[NewsSite, str
     stack.redis.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
     stack.redis.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
 
-    summary = stack.wait_for_run(run["run_id"], timeout=120)
+    summary = stack.wait_for_run(run["run_id"], timeout=120, settled=True)
 
-    assert summary["articles_indexed"] == 5
+    if summary["state"] == "incomplete":
+        assert summary["incomplete_reason"] == "tasks_vanished", summary
+        summary = stack.crawl(source)
+    assert summary["state"] == "done", summary
     assert stack.count_source("articles", source) == 5
 
 
