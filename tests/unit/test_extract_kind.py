@@ -212,3 +212,12 @@ def test_fully_evidenced_short_report_is_an_article_beside_author_cards() -> Non
     )
     assert decide_kind(report).kind == "article"
     assert decide_kind(replace(report, has_authors=False)).kind == "listing"
+
+
+def test_a_short_declared_dated_and_credited_story_among_many_cards_is_an_article() -> None:
+    """A 100-word wire story that declares itself (JSON-LD), with its date and byline, under a
+    grid of a dozen cards is the story; without the declaration the cards win."""
+    short = {"url": "https://site.example/news/harbour-talks-3.html", "words": 107, "teasers": 12,
+             "has_date": True, "has_authors": True}  # fmt: skip
+    assert decide_kind(_evidence(**short, declares_article=True)).kind == "article"
+    assert decide_kind(_evidence(**short, declares_article=False)).kind == "listing"

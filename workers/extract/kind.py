@@ -240,6 +240,10 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         return no_story(teasers, "home page without cards")
     if points >= FULL_EVIDENCE:
         return KindDecision("article")
+    if evidence.declares_article and evidence.has_date and evidence.has_authors:
+        # Declared (JSON-LD / OpenGraph), dated and credited: the story at any accepted body
+        # length, however many cards surround it (a 100-word wire story under a grid).
+        return KindDecision("article")
     if points >= STRONG_EVIDENCE and words >= EVIDENCED_ARTICLE_WORDS:
         return KindDecision("article")
     if teasers >= LISTING_MIN_TEASERS and words < LISTING_WORDS_PER_TEASER * teasers:
