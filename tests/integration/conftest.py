@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -345,11 +346,34 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
+# Ports a site of this session has served on. The frontier keys its state by URL, so a site
+# on a port an earlier test's site used would find its pages "recently fetched".
+_USED_PORTS: set[int] = set()
+
+
+def serve_fresh(site: NewsSite) -> ThreadingHTTPServer:
+    """`serve(site)` on a port no earlier site of this session served on."""
+    rejected = []
+    try:
+        for _ in range(50):
+            server = serve(site)
+            port = int(server.server_address[1])
+            if port not in _USED_PORTS:
+                _USED_PORTS.add(port)
+                return server
+            rejected.append(server)
+        raise AssertionError("no fresh port for a test site")
+    finally:
+        for old in rejected:
+            old.shutdown()
+            old.server_close()
+
+
 @pytest.fixture
 def news_site() -> Iterator[tuple[NewsSite, str]]:
-    """A five-story news site on a free local port: (site, base URL)."""
+    """A five-story news site on a fresh local port: (site, base URL)."""
     site = NewsSite(stories=5)
-    server = serve(site)
+    server = serve_fresh(site)
     try:
         yield site, f"http://127.0.0.1:{server.server_address[1]}"
     finally:

@@ -25,14 +25,14 @@ import pytest
 import redis
 
 from workers.crawl import Crawler
-from workers.demosite import NewsSite, serve
+from workers.demosite import NewsSite
 from workers.errors import IngestError, PageRejected
 from workers.fetch import Fetcher, FetchLimits
 from workers.frontier import Frontier
 from workers.models import Source
 from workers.store import PageStore
 
-from .conftest import Stack, _require
+from .conftest import Stack, _require, serve_fresh
 from .http_routes import LoopbackOnly, Route, reply
 
 pytestmark = pytest.mark.integration
@@ -305,7 +305,7 @@ def _rows(site: NewsSite, canaries: dict[str, _Canary], site_port: int) -> list[
 def pipeline(stack: Stack) -> Iterator[tuple[PipelineRun, list[Row]]]:
     """One crawl of a site holding every hostile route and five good stories."""
     site = NewsSite(stories=5)
-    server = serve(site)
+    server = serve_fresh(site)
     port = server.server_address[1]
     base = f"http://127.0.0.1:{port}"
     canaries = {host: _Canary(host) for host in ("127.0.0.2", "::1", "127.0.0.1")}
@@ -411,7 +411,7 @@ def crawl_stage() -> Iterator[tuple[Crawler, _Dns, LoopbackOnly, str, NewsSite]]
     fetcher = Fetcher("news-ingest-test/1.0", limits, resolver=dns, connector=network)
     frontier = Frontier(client)
     site = NewsSite(stories=1)
-    server = serve(site)
+    server = serve_fresh(site)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         yield (

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from workers.demosite import NAV_SECTIONS, NewsSite, serve
+from workers.demosite import NAV_SECTIONS, NewsSite
 
-from .conftest import BIN, Stack
+from .conftest import BIN, Stack, serve_fresh
 
 pytestmark = pytest.mark.integration
 
@@ -83,7 +83,7 @@ def test_second_crawl_changes_nothing(stack: Stack, news_site: tuple[NewsSite, s
 def test_feed_seeds_lead_to_articles(stack: Stack) -> None:
     """A source with only an RSS feed reaches its stories through the feed's items."""
     site = NewsSite(stories=3)
-    server = serve(site)
+    server = serve_fresh(site)
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         source = stack.add_source("feedonly", base, start_urls=[], feeds=[f"{base}/feed.xml"])

@@ -21,7 +21,7 @@ import pytest
 
 from workers.demosite import NewsSite, serve
 
-from .conftest import Stack
+from .conftest import Stack, serve_fresh
 from .http_routes import reply
 
 pytestmark = pytest.mark.integration
@@ -73,7 +73,7 @@ class LoggedSite(NewsSite):
 
 
 def _serve(site: NewsSite, port: int = 0) -> tuple[str, ThreadingHTTPServer]:
-    server = serve(site, port=port)
+    server = serve(site, port=port) if port else serve_fresh(site)
     return f"http://127.0.0.1:{server.server_address[1]}", server
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from workers.demosite import NewsSite, serve
+from workers.demosite import NewsSite
 
-from .conftest import Stack, _require, running_stack
+from .conftest import Stack, _require, running_stack, serve_fresh
 
 pytestmark = pytest.mark.integration
 
@@ -104,7 +104,7 @@ def test_redis_killed_mid_run_loses_no_article(crash_stack: tuple[Stack, Durable
     and re-running the crawl makes every article searchable."""
     stack, server = crash_stack
     site = NewsSite(stories=STORIES)
-    http = serve(site)
+    http = serve_fresh(site)
     base = f"http://127.0.0.1:{http.server_address[1]}"
     try:
         # Spaced requests, so the crash lands with most of the run still to do.
