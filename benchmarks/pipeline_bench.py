@@ -126,6 +126,9 @@ def run_pipeline(site_url: str, stories: int, prefix: str, log_dir: Path) -> dic
         "allowed_domains": ["127.0.0.1"],
         "max_depth": 1,
         "max_pages": stories + 10,
+        # Every story of the site, however old its sitemap date (the default max_age of 7
+        # days would skip most of a large generated site).
+        "max_age": 0,
         "delay": 0,
         "allow_private_networks": True,
     }
