@@ -32,6 +32,18 @@ def _status(stack: Stack) -> dict[str, Any]:
     return report
 
 
+def _indexed_within(stack: Stack, doc_id: str, seconds: float) -> bool:
+    """Whether the article `doc_id` is in the index within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        stack.es.indices.refresh(index=f"{stack.prefix}-articles")
+        if stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+
+
 def _article_action(doc_id: str, title: str, **doc: Any) -> dict[str, Any]:
     body = {"kind": "article", "url": f"http://example.test/{doc_id}", "title": title, **doc}
     return {"kind": "articles", "doc_id": doc_id, "doc": body, "version": int(time.time() * 1000)}
@@ -94,13 +106,7 @@ def test_deadletter_replay_flushes_the_buffer(stack: Stack) -> None:
 
     stack.ingest("deadletter", "replay", "--limit", "0")
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        stack.es.indices.refresh(index=f"{stack.prefix}-articles")
-        if stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id):
-            break
-        time.sleep(0.5)
-    assert stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id)
+    assert _indexed_within(stack, doc_id, 60)
 
 
 def test_pages_whose_flush_was_lost_are_written_by_the_sweeper(stack: Stack) -> None:
@@ -112,13 +118,7 @@ def test_pages_whose_flush_was_lost_are_written_by_the_sweeper(stack: Stack) -> 
     buffer.push(Entry([_article_action(doc_id, "its flush was lost")], "http://x.test/"))
     assert buffer.unscheduled()
 
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        stack.es.indices.refresh(index=f"{stack.prefix}-articles")
-        if stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id):
-            break
-        time.sleep(0.5)
-    assert stack.es.exists(index=f"{stack.prefix}-articles", id=doc_id), stack.worker_logs()
+    assert _indexed_within(stack, doc_id, 30), stack.worker_logs()
 
 
 def test_a_document_the_mapping_refuses_is_dead_lettered_alone(
