@@ -14,6 +14,7 @@ RUN pip install . flower && mkdir -p /data/warc && chown ingest /data/warc
 
 USER ingest
 # Settings come from the environment (see config/.env.example); nothing secret is baked in.
-ENV INGEST_SOURCES=/app/config/sources.yaml \
+ENV INGEST_CONFIG_DIR=/app/config \
+    INGEST_SOURCES=/app/config/sources.yaml \
     INGEST_SITE_RULES=/app/config/site_rules.yaml
 CMD ["ingest", "--help"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,7 +10,10 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = REPO_ROOT / "config"
+# Index templates, Kibana objects and the default sources live here. A checkout finds them
+# beside the package; an installed (non-editable) package, as in the Docker image, is told
+# where they are by INGEST_CONFIG_DIR.
+CONFIG_DIR = Path(os.environ.get("INGEST_CONFIG_DIR") or REPO_ROOT / "config")
 
 # Safe defaults, named once (the fetch limits a source cannot raise by itself).
 DEFAULT_CONNECT_TIMEOUT = 5.0

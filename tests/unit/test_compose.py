@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +116,42 @@ def test_crawl_and_parse_share_the_warc_archive(compose: dict[str, Any], service
     directory = spec["environment"]["INGEST_WARC_DIR"]
     assert f"warc-data:{directory}" in spec["volumes"]
     assert "warc-data" in compose["volumes"]
+
+
+def _config_dir_seen(package_root: Path, env_value: str | None) -> str:
+    """CONFIG_DIR and the default sources path as an installed copy of the package sees them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INGEST_")}
+    env["PYTHONPATH"] = str(package_root)
+    if env_value is not None:
+        env["INGEST_CONFIG_DIR"] = env_value
+    probe = (
+        "from workers.settings import CONFIG_DIR, Settings;"
+        "print(CONFIG_DIR, Settings().sources_path, (CONFIG_DIR / 'elasticsearch').is_dir())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=package_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.strip()
+
+
+def test_an_installed_package_finds_its_config_through_the_image_env(tmp_path: Path) -> None:
+    """The image installs the package without -e, so no config/ sits beside it; the image's
+    INGEST_CONFIG_DIR names the folder it copies config/ into, and settings read it there."""
+    shutil.copytree(
+        REPO / "workers", tmp_path / "workers", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    alone = _config_dir_seen(tmp_path, None)
+    assert alone.endswith("False"), alone  # the failure the image must avoid
+
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "COPY config ./config" in dockerfile and "WORKDIR /app" in dockerfile
+    assert "INGEST_CONFIG_DIR=/app/config" in dockerfile
+    # /app/config in the image is this checkout's config/ here.
+    seen = _config_dir_seen(tmp_path, str(REPO / "config"))
+    assert seen == f"{REPO / 'config'} {REPO / 'config' / 'sources.yaml'} True"
