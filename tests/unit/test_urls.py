@@ -67,6 +67,18 @@ def test_normalize_url_resolves_against_base() -> None:
     assert normalize_url("../b?x=1", base="https://e.com/a/c/d") == "https://e.com/a/b?x=1"
 
 
+def test_same_relative_link_on_two_pages_resolves_per_page() -> None:
+    """The same href on pages of two sites (or two folders) gives each page's own target,
+    however often it was normalised before."""
+    for _ in range(3):
+        assert normalize_url("story?id=1", base="https://a.example/x/") == (
+            "https://a.example/x/story?id=1"
+        )
+        assert normalize_url("story?id=1", base="https://b.example/y/z") == (
+            "https://b.example/y/story?id=1"
+        )
+
+
 def test_url_id_is_stable_across_spellings() -> None:
     """The document id ignores fragments, tracking parameters and case of the host."""
     assert url_id("https://E.com/a?utm_medium=x#top") == url_id("https://e.com/a")
