@@ -15,7 +15,8 @@ footer; ~45 KB each), listed in one sitemap. The run prints:
   and pipeline / Scrapy;
 - Redis bytes per page: the hot copies (gone after INGEST_PAGE_TTL), what stays (URL
   state, run bookkeeping), and the used_memory growth during the run;
-- peak RSS and CPU seconds per page of each worker pool.
+- peak RSS and CPU seconds per page of each worker pool, and of the Redis and
+  Elasticsearch servers during the pipeline run.
 
 Needs a Redis and an Elasticsearch of its own (its workers consume the crawl, parse and
 index queues): `scripts/bench` starts throwaway ones, runs it, and stops them:
@@ -318,6 +319,11 @@ def main() -> None:
         print(
             f"worker {queue:<6} peak RSS {pipeline[f'rss_{queue}_mb']:7.1f} MB, "
             f"CPU {pipeline[f'cpu_{queue}_s'] / pages * 1000:6.2f} ms per page"
+        )
+    for service in ("redis", "elasticsearch"):
+        print(
+            f"{service} server CPU {pipeline[f'cpu_{service}_s'] / pages * 1000:6.2f} ms per "
+            "pipeline page (it shares the cores with the workers)"
         )
     print(
         f"scrapy ({cores} processes) peak RSS {scrapy['rss_mb']:7.1f} MB, "

@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import redis
 import yaml
 
 from workers.demosite import NewsSite, serve
@@ -36,10 +37,15 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+def parse_processes() -> int:
+    """Parse pool size: INGEST_PARSE_CONCURRENCY (as scripts/run reads it), else the cores."""
+    return int(os.environ.get("INGEST_PARSE_CONCURRENCY") or os.cpu_count() or 2)
+
+
 def _workers(env: dict[str, str], log_dir: Path) -> dict[str, subprocess.Popen[bytes]]:
     pools = {
         "crawl": ["-P", "threads", "-c", "16"],
-        "parse": ["-P", "prefork", "-c", str(os.cpu_count() or 2)],
+        "parse": ["-P", "prefork", "-c", str(parse_processes())],
         "index": ["-P", "threads", "-c", "4"],
     }
     processes = {}
@@ -112,6 +118,21 @@ class RssSampler:
             self.cpu[name] += _group_stats(pgid)[1]
 
 
+def service_cpu_seconds() -> dict[str, float]:
+    """CPU seconds so far of the Redis server (INFO cpu) and the Elasticsearch nodes
+    (process stats): they share the machine with the workers."""
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    info = client.info("cpu")
+    nodes = make_client(os.environ["ELASTICSEARCH_URL"]).nodes.stats(metric="process")
+    return {
+        "redis": float(info["used_cpu_sys"]) + float(info["used_cpu_user"]),
+        "elasticsearch": sum(
+            node["process"]["cpu"]["total_in_millis"] for node in nodes["nodes"].values()
+        )
+        / 1000,
+    }
+
+
 def _ingest(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / "ingest"), *args], env=env, capture_output=True, text=True, check=True
@@ -148,10 +169,12 @@ def run_pipeline(site_url: str, stories: int, prefix: str, log_dir: Path) -> dic
             if time.monotonic() > deadline:
                 raise SystemExit(f"workers did not start; logs in {log_dir}")
             time.sleep(1)
+        services = service_cpu_seconds()
         with RssSampler({queue: process.pid for queue, process in processes.items()}) as rss:
             summary = json.loads(
                 _ingest(env, "crawl", "bench", "--wait", "--timeout", "900").stdout
             )
+        services = {name: spent - services[name] for name, spent in service_cpu_seconds().items()}
     finally:
         for process in processes.values():
             os.killpg(process.pid, signal.SIGTERM)
@@ -163,6 +186,7 @@ def run_pipeline(site_url: str, stories: int, prefix: str, log_dir: Path) -> dic
         "seconds": float(summary["seconds"]),
         **{f"rss_{queue}_mb": peak / 2**20 for queue, peak in rss.peak.items()},
         **{f"cpu_{queue}_s": seconds for queue, seconds in rss.cpu.items()},
+        **{f"cpu_{name}_s": seconds for name, seconds in services.items()},
     }
 
 
