@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -104,6 +104,13 @@ MAX_INLINE_WAIT = 1.5
 # Never further than a task's longest countdown (Crawler.max_reserve_ahead): a task told to
 # come back for its slot sooner than the slot starts would fetch before its turn.
 MAX_RESERVE_AHEAD = 120.0
+# A robots.txt this process read (from Redis or the site) is used again for this long
+# without asking Redis: one round trip less per fetch. Only answers that allow or restrict
+# crawling are kept; an unreachable robots.txt is always looked up again (its short error
+# TTL is what lets a retry see the site back, frontier.robots_error_ttl).
+ROBOTS_MEMO_SECONDS = 30.0
+# Origins remembered at most; past it the memo starts afresh (a wide crawl's long tail).
+ROBOTS_MEMO_MAX = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +126,10 @@ class Crawler:
     robots_error_ttl: float = ROBOTS_ERROR_TTL
     # How far ahead a host slot may be reserved: at most the tasks' countdown cap.
     max_reserve_ahead: float = MAX_RESERVE_AHEAD
+    # origin -> (monotonic time it was read, robots.txt): see ROBOTS_MEMO_SECONDS.
+    _robots_memo: dict[str, tuple[float, CachedRobots]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def robots(self, url: str, source: Source) -> RobotsPolicy:
         """The robots.txt policy of the URL's origin, from cache or fetched once.
@@ -129,10 +140,22 @@ class Crawler:
         (`robots_error_ttl`) has expired.
         """
         origin = origin_of(url)
-        cached = self.frontier.cached_robots(origin)
-        if cached is None:
-            cached = self._fetch_robots(origin, source)
-            self.frontier.cache_robots(origin, cached, self.robots_error_ttl)
+        now = time.monotonic()
+        memo = self._robots_memo.get(origin)
+        if memo is not None and now - memo[0] < ROBOTS_MEMO_SECONDS:
+            cached = memo[1]
+        else:
+            stored = self.frontier.cached_robots(origin)
+            if stored is None:
+                stored = self._fetch_robots(origin, source)
+                self.frontier.cache_robots(origin, stored, self.robots_error_ttl)
+            cached = stored
+            if cached.status < 500:
+                if len(self._robots_memo) >= ROBOTS_MEMO_MAX:
+                    self._robots_memo.clear()
+                self._robots_memo[origin] = (now, cached)
+            else:
+                self._robots_memo.pop(origin, None)
         return robots_from(cached, origin, self.user_agent, url)
 
     def robots_sitemaps(self, source: Source) -> list[str]:
@@ -209,7 +232,8 @@ class Crawler:
             reserved, wait = self.frontier.take_slot(server_of(url), delay, self.max_reserve_ahead)
             if not reserved or wait > MAX_INLINE_WAIT:
                 return Busy(wait, reserved)
-            time.sleep(wait)
+            if wait > 0:
+                time.sleep(wait)
 
         def check_hop(hop: str) -> None:
             if hop != url:

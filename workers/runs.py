@@ -200,10 +200,18 @@ class Runs:
             )
         return bool(cast(Any, result))
 
-    def open_task(self, run_id: str, task_id: str) -> None:
-        """Register a task the run must wait for (parse and index hops, reschedules)."""
+    def open_task(self, run_id: str, task_id: str, *, tally: tuple[str, str] | None = None) -> None:
+        """Register a task the run must wait for (parse and index hops, reschedules).
+
+        `tally` (what, member) is added to one of the run's tallies in the same round trip,
+        as `record` would (the fetch that sends a parse hop counts its URL as fetched).
+        """
         with redis_errors("opening a task"):
             pipe = self.client.pipeline(transaction=False)
+            if tally is not None:
+                what, member = tally
+                pipe.sadd(self._key(run_id, what), member)
+                pipe.expire(self._key(run_id, what), RUN_TTL)
             pipe.zadd(self._key(run_id, "open"), {task_id: time.time()})
             pipe.expire(self._key(run_id, "open"), RUN_TTL)
             pipe.execute()

@@ -164,11 +164,20 @@ def send_fetch(
     return True
 
 
-def _send_hop(task: Task, run_id: str | None, stage: str, key: str, **kwargs: Any) -> None:
-    """Send the next stage's task, registered with the run first so `--wait` waits for it."""
+def _send_hop(
+    task: Task,
+    run_id: str | None,
+    stage: str,
+    key: str,
+    *,
+    tally: tuple[str, str] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Send the next stage's task, registered with the run first so `--wait` waits for it
+    (with `tally` recorded in the run in the same round trip)."""
     task_id = child_task_id(run_id or new_run_id(), stage, key)
     if run_id:
-        resources().runs.open_task(run_id, task_id)
+        resources().runs.open_task(run_id, task_id, tally=tally)
     task.apply_async(kwargs={**kwargs, "run_id": run_id}, task_id=task_id)
 
 
@@ -276,13 +285,12 @@ def fetch(
                 )  # fmt: skip
         return
     log.info("page_fetched", final_url=result.final_url, page_key=result.page_key)
-    if run_id:
-        res.runs.record(run_id, "fetched", url)
     _send_hop(
         parse_page,
         run_id,
         "parse",
         f"{url}|{result.page_key}",
+        tally=("fetched", url),
         page_key=result.page_key,
         url=result.final_url,
         requested_url=url,

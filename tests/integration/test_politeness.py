@@ -17,11 +17,19 @@ import time
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
+import httpx
 import pytest
+import redis
 
+from workers.crawl import Crawler
 from workers.demosite import NewsSite, serve
+from workers.errors import UpstreamUnavailable
+from workers.fetch import Fetcher
+from workers.frontier import Frontier
+from workers.models import Source
+from workers.store import PageStore
 
-from .conftest import Stack, serve_fresh
+from .conftest import Stack, _require, serve_fresh
 from .http_routes import reply
 
 pytestmark = pytest.mark.integration
@@ -240,3 +248,41 @@ def test_robots_sitemap_lines_lead_to_articles(polite: Stack) -> None:
     assert site.hits.get("/sitemap.xml") == 1
     assert elsewhere.hits == {}
     assert polite.indexed_urls("articles", source) == {base + s.path for s in site.stories()}
+
+
+def test_robots_read_once_per_memo_window_but_an_unreachable_one_every_time() -> None:
+    """A robots.txt this worker read is used again for ROBOTS_MEMO_SECONDS without asking
+    Redis or the site; an unreachable one is asked for again once its short error cache
+    expires, so a retry sees the site come back."""
+    status = {"code": 200}
+    fetched: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        fetched.append(request.url.host)
+        body = httpx.ByteStream(b"User-agent: *\nDisallow: /private/\n")
+        return httpx.Response(status["code"], headers={"Content-Type": "text/plain"}, stream=body)
+
+    client = redis.Redis.from_url(_require("REDIS_URL"))
+    crawler = Crawler(
+        Fetcher("news-ingest-test", transport=httpx.MockTransport(answer)),
+        Frontier(client),
+        PageStore(client, 60),
+        "news-ingest-test",
+        robots_error_ttl=0.05,
+    )
+    tag = os.urandom(4).hex()
+    up, down = f"memo-up-{tag}.test", f"memo-down-{tag}.test"
+    source = Source("memo", (f"https://{up}/",), (up, down))
+    assert not crawler.robots(f"https://{up}/private/a", source).allows(f"https://{up}/private/a")
+    client.delete(f"robots:https://{up}")  # neither Redis nor the site is asked again
+    assert not crawler.robots(f"https://{up}/private/b", source).allows(f"https://{up}/private/b")
+    assert fetched == [up]
+
+    status["code"] = 503
+    for _ in range(2):
+        with pytest.raises(UpstreamUnavailable):
+            crawler.robots(f"https://{down}/a", source)
+        time.sleep(0.1)  # past the error TTL
+    status["code"] = 200
+    assert crawler.robots(f"https://{down}/a", source).allows(f"https://{down}/a")
+    assert fetched == [up, down, down, down]
