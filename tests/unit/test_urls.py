@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 
 from workers.urls import in_domains, normalize_url, url_id
@@ -77,6 +79,21 @@ def test_same_relative_link_on_two_pages_resolves_per_page() -> None:
         assert normalize_url("story?id=1", base="https://b.example/y/z") == (
             "https://b.example/y/story?id=1"
         )
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["https://E.com:443/a/b?q=1#f", "http://u@e.com:8080/", "HTTP://e.com", "https://e.com/a/"],
+)
+@pytest.mark.parametrize(
+    "href",
+    ["/", "/x/y?b=2&a=1#top", "/a/../b", "/./c", "/%7Euser/x", "/q?u=/./v", "/\\evil.example/",
+     "//other.example/p", "/a\tb", "/ä?x=ü"],
+)  # fmt: skip
+def test_rooted_links_resolve_as_urljoin_resolves_them(base: str, href: str) -> None:
+    """A link from the site root resolves (by the short path for plain ones) exactly as
+    urljoin resolves it, dot segments, scheme-relative and odd characters included."""
+    assert normalize_url(href, base=base) == normalize_url(urljoin(base, href))
 
 
 def test_url_id_is_stable_across_spellings() -> None:
