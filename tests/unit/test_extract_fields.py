@@ -270,3 +270,30 @@ def test_short_text_gets_no_guessed_language() -> None:
     """Too few letters to tell: the language stays unknown rather than guessed."""
     assert detect_language("Council vote tonight") is None
     assert detect_language(_STORY["de"]) == "de"
+
+
+def _hero_page(hero: str) -> str:
+    paragraphs = "".join(
+        f"<p>Plot {number}: the allotment society met on Tuesday evening to share out the new "
+        f"plots, and member {number} who had waited more than a year was offered one beside "
+        "the river path, with a shed, a water butt and a key to the gate.</p>"
+        for number in range(1, 6)
+    )
+    return (
+        "<html><head><title>Plots shared out</title></head><body>"
+        f'<div class="hero"><h1>Plots shared out at last</h1>{hero}</div>'
+        f'<div class="content">{paragraphs}</div></body></html>'
+    )
+
+
+def test_a_date_printed_beside_the_headline_is_the_publication_date() -> None:
+    """A hero line "Published on July 18, 2025" outside the body, with no <time>, dates the
+    story; a line naming an update does not."""
+    url = "https://allotments.example/blog/plots-shared-out"
+    published = extract(_hero_page("<div>Published on July 18, 2025</div>"), url)
+    assert published.article is not None
+    assert published.article.published_at is not None
+    assert published.article.published_at.date() == datetime(2025, 7, 18).date()
+    updated = extract(_hero_page("<div>Last updated on October 1, 2025</div>"), url)
+    assert updated.article is not None
+    assert updated.article.published_at is None

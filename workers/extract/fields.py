@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-from workers.extract.body import BodyResult, Sums, is_dateline, select_blocks
+from workers.extract.body import (
+    DATELINE_MAX_CHARS,
+    BodyResult,
+    Sums,
+    is_dateline,
+    select_blocks,
+)
 from workers.extract.captions import credit_name, split_credit
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Block, Page
@@ -32,6 +38,15 @@ _TITLE_TRIM = " |-\u2013\u2014:\u00b7\u2022/\u00bb\u00ab\uff1a"
 _MAX_HEADINGS = 3
 _MIN_TITLE_KEY = 8
 _MIN_SITE_KEY = 3
+# A printed date near the headline: blocks read before and after the headline's <h1> (a date
+# line is at most body.DATELINE_MAX_CHARS long: "Published on July 18, 2025 | 6 min read").
+DATELINE_BLOCKS_BEFORE = 5
+DATELINE_BLOCKS_AFTER = 30
+# A date line that names an update or a review, not the publication.
+_UPDATE_LINE = re.compile(
+    r"updat|modif|revis|review|aktualisiert|geändert|mis à jour|actualiz|aggiornat",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -262,7 +277,29 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
         parsed = parse_printed(text)
         if parsed:
             return parsed, "dom"
-    return None, "dom"
+    return _dateline_near_headline(page, excluded), "dom"
+
+
+def _dateline_near_headline(page: Page, excluded: list[bool]) -> ParsedDate | None:
+    """A short printed date line in the blocks around the first visible <h1>.
+
+    Many templates print "Nov 21, 2018" or "Published on July 18, 2025" in the hero beside
+    the headline, outside the body container and without a <time> element. Lines naming an
+    update are skipped: published_at is the original publication.
+    """
+    headline = next((index for index in page.h1 if not excluded[index]), None)
+    if headline is None:
+        return None
+    blocks = page.blocks
+    at = next((i for i, block in enumerate(blocks) if block.node >= headline), len(blocks))
+    for block in blocks[max(0, at - DATELINE_BLOCKS_BEFORE) : at + DATELINE_BLOCKS_AFTER]:
+        text = block.text
+        if excluded[block.node] or len(text) > DATELINE_MAX_CHARS or _UPDATE_LINE.search(text):
+            continue
+        parsed = parse_printed(text)
+        if parsed:
+            return parsed
+    return None
 
 
 def pick_language(page: Page, structured: Structured, text: str) -> Found | None:
