@@ -17,7 +17,6 @@ import time
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
-import httpx
 import pytest
 import redis
 
@@ -254,35 +253,34 @@ def test_robots_read_once_per_memo_window_but_an_unreachable_one_every_time() ->
     """A robots.txt this worker read is used again for ROBOTS_MEMO_SECONDS without asking
     Redis or the site; an unreachable one is asked for again once its short error cache
     expires, so a retry sees the site come back."""
-    status = {"code": 200}
-    fetched: list[str] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        fetched.append(request.url.host)
-        body = httpx.ByteStream(b"User-agent: *\nDisallow: /private/\n")
-        return httpx.Response(status["code"], headers={"Content-Type": "text/plain"}, stream=body)
-
+    up_site, down_site = NewsSite(stories=1), NewsSite(stories=1)
+    down_site.extra_routes["/robots.txt"] = reply(503, b"busy", "text/plain")
+    servers = [serve_fresh(up_site), serve_fresh(down_site)]
+    up, down = (f"http://127.0.0.1:{server.server_address[1]}" for server in servers)
     client = redis.Redis.from_url(_require("REDIS_URL"))
     crawler = Crawler(
-        Fetcher("news-ingest-test", transport=httpx.MockTransport(answer)),
+        Fetcher("news-ingest-test"),
         Frontier(client),
         PageStore(client, 60),
         "news-ingest-test",
         robots_error_ttl=0.05,
     )
-    tag = os.urandom(4).hex()
-    up, down = f"memo-up-{tag}.test", f"memo-down-{tag}.test"
-    source = Source("memo", (f"https://{up}/",), (up, down))
-    assert not crawler.robots(f"https://{up}/private/a", source).allows(f"https://{up}/private/a")
-    client.delete(f"robots:https://{up}")  # neither Redis nor the site is asked again
-    assert not crawler.robots(f"https://{up}/private/b", source).allows(f"https://{up}/private/b")
-    assert fetched == [up]
+    source = Source("memo", (f"{up}/",), ("127.0.0.1",), allow_private_networks=True)
+    try:
+        assert not crawler.robots(f"{up}/private/a", source).allows(f"{up}/private/a")
+        client.delete(f"robots:{up}")  # neither Redis nor the site is asked again
+        assert not crawler.robots(f"{up}/private/b", source).allows(f"{up}/private/b")
+        assert up_site.hits.get("/robots.txt") == 1
 
-    status["code"] = 503
-    for _ in range(2):
-        with pytest.raises(UpstreamUnavailable):
-            crawler.robots(f"https://{down}/a", source)
-        time.sleep(0.1)  # past the error TTL
-    status["code"] = 200
-    assert crawler.robots(f"https://{down}/a", source).allows(f"https://{down}/a")
-    assert fetched == [up, down, down, down]
+        for _ in range(2):
+            with pytest.raises(UpstreamUnavailable):
+                crawler.robots(f"{down}/a", source)
+            time.sleep(0.1)  # past the error TTL
+        del down_site.extra_routes["/robots.txt"]
+        assert crawler.robots(f"{down}/a", source).allows(f"{down}/a")
+        assert down_site.hits.get("/robots.txt") == 3
+        assert up_site.hits.get("/robots.txt") == 1
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
