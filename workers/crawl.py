@@ -143,19 +143,17 @@ class Crawler:
         now = time.monotonic()
         memo = self._robots_memo.get(origin)
         if memo is not None and now - memo[0] < ROBOTS_MEMO_SECONDS:
-            cached = memo[1]
+            return robots_from(memo[1], origin, self.user_agent, url)
+        cached = self.frontier.cached_robots(origin)
+        if cached is None:
+            cached = self._fetch_robots(origin, source)
+            self.frontier.cache_robots(origin, cached, self.robots_error_ttl)
+        if cached.status < 500:
+            if len(self._robots_memo) >= ROBOTS_MEMO_MAX:
+                self._robots_memo.clear()
+            self._robots_memo[origin] = (now, cached)
         else:
-            stored = self.frontier.cached_robots(origin)
-            if stored is None:
-                stored = self._fetch_robots(origin, source)
-                self.frontier.cache_robots(origin, stored, self.robots_error_ttl)
-            cached = stored
-            if cached.status < 500:
-                if len(self._robots_memo) >= ROBOTS_MEMO_MAX:
-                    self._robots_memo.clear()
-                self._robots_memo[origin] = (now, cached)
-            else:
-                self._robots_memo.pop(origin, None)
+            self._robots_memo.pop(origin, None)
         return robots_from(cached, origin, self.user_agent, url)
 
     def robots_sitemaps(self, source: Source) -> list[str]:

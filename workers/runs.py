@@ -209,9 +209,7 @@ class Runs:
         with redis_errors("opening a task"):
             pipe = self.client.pipeline(transaction=False)
             if tally is not None:
-                what, member = tally
-                pipe.sadd(self._key(run_id, what), member)
-                pipe.expire(self._key(run_id, what), RUN_TTL)
+                self._tally(pipe, run_id, tally[0], tally[1])
             pipe.zadd(self._key(run_id, "open"), {task_id: time.time()})
             pipe.expire(self._key(run_id, "open"), RUN_TTL)
             pipe.execute()
@@ -299,12 +297,16 @@ class Runs:
         """Add members to one of the run's tallies: fetched, unchanged, articles, teasers."""
         if not members:
             return
-        key = self._key(run_id, what)
         with redis_errors("recording run progress"):
             pipe = self.client.pipeline(transaction=False)
-            pipe.sadd(key, *members)
-            pipe.expire(key, RUN_TTL)
+            self._tally(pipe, run_id, what, *members)
             pipe.execute()
+
+    def _tally(self, pipe: Any, run_id: str, what: str, *members: str) -> None:
+        """Queue on `pipe` the adding of members to a tally, which lives as long as the run."""
+        key = self._key(run_id, what)
+        pipe.sadd(key, *members)
+        pipe.expire(key, RUN_TTL)
 
     def settle_many(self, done: list[tuple[str, str, list[str], list[str]]]) -> None:
         """Record many finished index entries at once: (run_id, task_id, article ids,
