@@ -228,18 +228,28 @@ def test_load_objects_reports_the_broken_line(tmp_path: Path) -> None:
         load_objects(tmp_path / "empty")
 
 
-def test_saved_searches_leave_out_gone_pages(objects: list[dict[str, Any]]) -> None:
-    """Every saved search hides documents with `gone_at` (pages that answered 404/410), as
-    `ingest search` does unless asked; the filter is on, negated, on the search's data view."""
-    searches = _searches(objects, "search")
-    assert searches
-    for item in searches:
+def _filters_and_views(item: dict[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
+    """A saved search's or Lens chart's filters, and the ids of the data views it reads."""
+    if item["type"] == "search":
         source = json.loads(item["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])
-        gone = [flt for flt in source["filter"] if flt["meta"]["key"] == "gone_at"]
+        return source["filter"], {_ref(item, source["indexRefName"])["id"]}
+    layers = item["attributes"]["state"]["datasourceStates"]["formBased"]["layers"]
+    views = {_ref(item, f"indexpattern-datasource-layer-{layer}")["id"] for layer in layers}
+    return item["attributes"]["state"]["filters"], views
+
+
+def test_searches_and_charts_leave_out_gone_pages(objects: list[dict[str, Any]]) -> None:
+    """Every saved search and every Lens chart hides documents with `gone_at` (pages that
+    answered 404/410), as `ingest search` does unless asked; the filter is on, negated, on
+    the data view the search or chart reads."""
+    shown = _searches(objects, "search") + _searches(objects, "lens")
+    assert {item["type"] for item in shown} == {"search", "lens"}
+    for item in shown:
+        filters, views = _filters_and_views(item)
+        gone = [flt for flt in filters if flt["meta"]["key"] == "gone_at"]
         assert len(gone) == 1, item["id"]
         (flt,) = gone
         assert flt["meta"]["type"] == "exists", item["id"]
         assert flt["meta"]["negate"] is True and flt["meta"]["disabled"] is False, item["id"]
         assert flt["query"] == {"exists": {"field": "gone_at"}}, item["id"]
-        view = _ref(item, source["indexRefName"])["id"]
-        assert _ref(item, flt["meta"]["indexRefName"])["id"] == view, item["id"]
+        assert {_ref(item, flt["meta"]["indexRefName"])["id"]} == views, item["id"]
