@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
 from workers.extract import extract
+from workers.extract.dom import parse_html
 from workers.extract.images import best_candidate, img_src, usable
 from workers.extract.teasers import find_teasers
 
@@ -95,7 +95,7 @@ def test_article_and_teaser_read_the_same_img_alike() -> None:
     )
     page = extract(html, PAGE_URL)
     assert page.article is not None and page.article.image is not None
-    teasers = find_teasers(BeautifulSoup(html, "lxml"), PAGE_URL).teasers
+    teasers = find_teasers(parse_html(html), PAGE_URL).teasers
     assert len(teasers) == 2
     assert {teaser.image.url if teaser.image else None for teaser in teasers} == {
         page.article.image.url

@@ -92,6 +92,28 @@ def test_nul_bytes_inside_markup_are_handled() -> None:
     assert result.kind == "article"
 
 
+def test_stale_meta_charset_does_not_redecode_the_text() -> None:
+    """A page already decoded keeps its characters when its <meta charset> names another one."""
+    body = _paragraphs(3).replace("committee", "comité") + "<p>Le café coûte 3 € à Zürich.</p>"
+    page = _article_page(body).replace("<head>", '<head><meta charset="iso-8859-1">')
+    result = extract(page, URL)
+    assert result.kind == "article"
+    assert result.article is not None
+    assert "The comité met on Thursday" in result.article.body
+    assert "Le café coûte 3 € à Zürich." in result.article.body
+    assert "Ã" not in result.article.body
+
+
+def test_lone_surrogate_in_the_text_is_replaced() -> None:
+    """A lone surrogate (undecodable input passed through) becomes "?" and the page extracts."""
+    page = _article_page("<h1>Budget review</h1>" + _paragraphs(3) + "<p>Broken \ud800 char.</p>")
+    result = extract(page, URL)
+    assert result.kind == "article"
+    assert result.article is not None
+    assert "committee met on Thursday" in result.article.body
+    assert "Broken ? char." in result.article.body
+
+
 def test_five_thousand_levels_of_nesting_do_not_recurse() -> None:
     """5000 nested elements are walked without hitting the recursion limit."""
     depth = 5000

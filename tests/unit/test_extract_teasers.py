@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from workers.extract import extract
 from workers.extract.captions import split_credit
+from workers.extract.dom import parse_html
 from workers.extract.teasers import TeaserScan, find_teasers
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
@@ -30,12 +31,12 @@ def _expected(name: str) -> dict[str, Any]:
 
 def _scan(name: str) -> tuple[BeautifulSoup, TeaserScan]:
     html = (PAGES / f"{name}.html").read_text(encoding="utf-8")
-    soup = BeautifulSoup(html, "lxml")
+    soup = parse_html(html)
     return soup, find_teasers(soup, _expected(name)["page_url"])
 
 
 def _scan_html(html: str, url: str = "https://news.example/story/current-page") -> TeaserScan:
-    return find_teasers(BeautifulSoup(html, "lxml"), url)
+    return find_teasers(parse_html(html), url)
 
 
 def test_fixture_set_covers_listing_and_article_pages() -> None:
@@ -57,7 +58,7 @@ def test_fixture_teasers_match_expected(name: str) -> None:
 def test_find_teasers_leaves_the_tree_unchanged(name: str) -> None:
     """The scan reads the soup without adding, removing or editing anything."""
     html = (PAGES / f"{name}.html").read_text(encoding="utf-8")
-    soup = BeautifulSoup(html, "lxml")
+    soup = parse_html(html)
     before = str(soup)
     find_teasers(soup, _expected(name)["page_url"])
     assert str(soup) == before
@@ -251,7 +252,7 @@ def test_devset_blocks_find_related_stories_and_leave_bodies_alone() -> None:
     for line in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         gold = json.loads(line)
         html = gzip.decompress((root / gold["file"]).read_bytes()).decode("utf-8", "replace")
-        scan = find_teasers(BeautifulSoup(html, "lxml"), gold["url"])
+        scan = find_teasers(parse_html(html), gold["url"])
         pages += 1
         with_teasers += bool(scan.teasers)
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", gold["body"]) if len(s) > 80]

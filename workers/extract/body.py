@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workers.extract.dom import Block, Node, Page
+from workers.extract.dom import Block, Node, Page, attr_text
 from workers.extract.patterns import (
     BOILERPLATE_LINE,
     BYLINE,
@@ -123,7 +123,7 @@ def _comment_box(node: Node) -> bool:
     """An element whose class or id names comments or replies."""
     classes = node.tag.get("class")
     ident = node.tag.get("id")
-    text = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+    text = attr_text(classes)
     if isinstance(ident, str):
         text = f"{text} {ident}"
     return bool(COMMENT_BOX.search(text.lower()))

@@ -20,7 +20,7 @@ from workers.extract.credits import (
     pull_signature_bylines,
     strip_credits,
 )
-from workers.extract.dom import Page, walk
+from workers.extract.dom import Page, parse_html, walk
 from workers.extract.fields import (
     Context,
     first_date,
@@ -60,7 +60,7 @@ def extract(html: str, url: str, rules: SiteRules | None = None) -> PageExtracti
     if looks_binary(html):
         return PageExtraction(kind="other", url=url, reason="binary content, not text")
     with _collector_paused():
-        soup = BeautifulSoup(html, "lxml")
+        soup = parse_html(html)
         try:
             feeds = announced_feeds(soup, url)
             extraction = _extract_parsed(soup, url, rules)

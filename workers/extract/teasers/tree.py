@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
+from workers.extract.dom import attr_text, attr_words
 from workers.extract.patterns import READ_MORE_LABEL
 from workers.extract.teasers.vocab import (
     CAPTION,
@@ -48,6 +49,9 @@ from workers.extract.teasers.vocab import (
 from workers.extract.text import CJK_RE, clean_visible
 from workers.urls import normalize_url
 
+# rel=author/tag links name a person or a topic, never a story
+_NOT_STORY_RELS = frozenset({"author", "tag"})
+
 
 @dataclass(slots=True)
 class Tree:
@@ -84,7 +88,7 @@ def _tokens_of(attrs: Mapping[str, object], cache: dict[str, frozenset[str]]) ->
     ident = attrs.get("id")
     if not cls and not ident:
         return EMPTY
-    key = " ".join(cls) if isinstance(cls, list) else str(cls or "")
+    key = attr_text(cls)
     if isinstance(ident, str):
         key = f"{key} {ident}"
     found = cache.get(key)
@@ -159,7 +163,7 @@ def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
             if (
                 isinstance(href, str)
                 and "hreflang" not in attrs
-                and not (isinstance(rel, list) and ("author" in rel or "tag" in rel))
+                and not (rel and _NOT_STORY_RELS.intersection(attr_words(rel)))
             ):
                 hrefs[i] = href
         elif name == "base":
@@ -167,7 +171,7 @@ def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
                 tree.base = urljoin(page_url, href.strip())
         elif name == "link":
             rel = attrs.get("rel")
-            if isinstance(rel, list) and "canonical" in rel and isinstance(href, str):
+            if rel and "canonical" in attr_words(rel) and isinstance(href, str):
                 canonical.append(href)
         elif name == "title":
             if not page_title:
