@@ -66,7 +66,9 @@ FLUSH_ENTRY_SUFFIX = ":flush"
 
 # One run per source at a time: `lock:crawl:<source>` holds the run id from the run's start
 # until it finishes (`_mark_finished`) or is found lost (`vanished`). The expiry is only a
-# safety net for a lock nothing released; a run longer than this could be overlapped.
+# safety net for a lock nothing released: every attempt to start another run of the source
+# (beat's tick, once a minute) that finds the holder still live renews it, so a run longer
+# than the expiry keeps its source.
 RUN_LOCK_PREFIX = "lock:crawl:"
 RUN_LOCK_TTL = 6 * 3600
 # A lock whose run has no record yet is not stale before this many seconds (the record is
@@ -90,6 +92,13 @@ return 0
 _RELEASE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+# Give a key back its full lifetime (ARGV[2] s) only if it still holds ARGV[1] (the lock).
+_RENEW_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
 return 0
 """
@@ -161,6 +170,7 @@ class Runs:
         self._admit = client.register_script(_ADMIT)
         self._release = client.register_script(_RELEASE)
         self._release_if = client.register_script(_RELEASE_IF)
+        self._renew_if = client.register_script(_RENEW_IF)
 
     def _key(self, run_id: str, part: str) -> str:
         return f"run:{run_id}:{part}"
@@ -254,6 +264,7 @@ class Runs:
                     continue  # released between the two calls
                 holder = raw.decode()
                 if not self._stale(key, holder, queues):
+                    self._renew(key, holder)
                     return holder
                 self._release_if(keys=[key], args=[holder])
         return holder
@@ -270,6 +281,12 @@ class Runs:
         self.vanished(holder, queues)
         after = self.summary(holder)
         return after is None or after.settled
+
+    def _renew(self, key: str, holder: str) -> None:
+        # Only a run with a record is renewed: the grace of a lock taken just before its
+        # record is written counts from the lock's age, which renewing would reset.
+        if self.summary(holder) is not None:
+            self._renew_if(keys=[key], args=[holder, RUN_LOCK_TTL])
 
     def release(self, run_id: str) -> None:
         """Free the run's source for another run, if this run holds its lock."""

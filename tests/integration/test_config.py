@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from workers.demosite import NewsSite
+from workers.runs import RUN_LOCK_PREFIX, RUN_LOCK_TTL
 
 from .conftest import BIN, Stack
 from .http_routes import reply
@@ -157,16 +158,21 @@ def test_source_added_while_beat_runs_is_crawled_within_a_minute(
 
 
 def test_overlapping_manual_crawl_is_refused(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
-    """While a run of a source is in progress, `ingest crawl` of it exits 4 and names the
-    run; once that run finished, a crawl starts again."""
+    """While a run of a source is in progress, `ingest crawl` of it exits 4, names the run
+    and renews the run's lock (a run longer than the lock's expiry keeps its source); once
+    that run finished, a crawl starts again."""
     site, base = news_site
     source = stack.add_source("overlap", base, delay=2.0)
     first = json.loads(stack.ingest("crawl", source).stdout)
+    lock = f"{RUN_LOCK_PREFIX}{source}"
+    stack.redis.expire(lock, 30)  # as if the run had been going for almost RUN_LOCK_TTL
 
     refused = stack.ingest("crawl", source, "--wait", check=False)
 
     assert refused.returncode == 4, refused.stderr
     assert f"being crawled by run {first['run_id']}" in refused.stderr
+    assert stack.redis.get(lock) == first["run_id"].encode()
+    assert int(stack.redis.ttl(lock)) > RUN_LOCK_TTL - 60
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         run = json.loads(stack.ingest("run", first["run_id"]).stdout)
