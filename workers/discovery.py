@@ -167,7 +167,7 @@ def found_on_page(
         children = [
             c for c in result.same_depth_links if decide(c, source, discovery=True).followed
         ]
-        frontier.remember_feeds(source.name, children)
+        frontier.remember_feeds(source.name, url, children)
         states = frontier.feed_states(children)
         due = [c for c, s in zip(children, states, strict=True) if feed_due(s, now, slack)]
         return Found(same_depth_links=due, due=set(due))
@@ -176,7 +176,7 @@ def found_on_page(
         # the source's link policy (domains, deny, traps) applies; allow patterns, for
         # pages, do not
         feeds = [feed for feed in result.feeds if decide(feed, source, discovery=True).followed]
-        frontier.remember_feeds(source.name, feeds)
+        frontier.remember_feeds(source.name, url, feeds)
     return Found(links=list(result.links), same_depth_links=list(result.same_depth_links),
                  feeds=feeds)  # fmt: skip
 

@@ -58,6 +58,36 @@ class UrlState:
     archive_ref: str | None = None
 
 
+# The feeds and child sitemaps found for a source: hash `feeds-by:<source>`, feed URL ->
+# the URL of the page (start page or sitemap index) that announced it. Records the page's
+# current list (ARGV[1] the page, ARGV[2..] its feeds): feeds it announced before and no
+# longer does are dropped, the others are (re)assigned to it. Members of the set kept before
+# announcers were recorded (`feeds:<source>`, KEYS[2]) move in first, with no announcer:
+# they stay until they answer 404/410 (forget_feed).
+_REMEMBER_FEEDS = """
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  for _, feed in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    redis.call('HSETNX', KEYS[1], feed, '')
+  end
+  redis.call('DEL', KEYS[2])
+end
+local keep = {}
+for i = 2, #ARGV do keep[ARGV[i]] = true end
+local known = redis.call('HGETALL', KEYS[1])
+for i = 1, #known, 2 do
+  if known[i + 1] == ARGV[1] and not keep[known[i]] then
+    redis.call('HDEL', KEYS[1], known[i])
+  end
+end
+for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+return 0
+"""
+
+
+def _feeds_keys(source: str) -> list[str]:
+    return [f"feeds-by:{source}", f"feeds:{source}"]
+
+
 @dataclass(frozen=True, slots=True)
 class FeedState:
     """A feed's freshness: when it was last read, and how long it may now rest."""
@@ -102,6 +132,7 @@ class Frontier:
         self.client = client
         self._take_slot = client.register_script(_TAKE_SLOT)
         self._pause_host = client.register_script(_PAUSE_HOST)
+        self._remember_feeds = client.register_script(_REMEMBER_FEEDS)
 
     # politeness -------------------------------------------------------------------------
 
@@ -351,15 +382,25 @@ class Frontier:
             pipe.expire(key, ttl)
             pipe.execute()
 
-    def remember_feeds(self, source: str, feeds: list[str]) -> None:
-        """Remember feeds a start page announced and child sitemaps an index listed, so later
-        runs read them even when that page or index is unchanged (and so not parsed again)."""
-        if feeds:
-            with redis_errors("recording known feeds"):
-                self.client.sadd(f"feeds:{source}", *feeds)
+    def remember_feeds(self, source: str, announcer: str, feeds: list[str]) -> None:
+        """Record the feeds a start page announces, or the child sitemaps a sitemap index
+        lists (`announcer` is that page), so later runs read them even when the page is
+        unchanged (and so not parsed again). Called with the page's whole current list:
+        those it no longer announces are forgotten."""
+        with redis_errors("recording known feeds"):
+            self._remember_feeds(keys=_feeds_keys(source), args=[announcer, *feeds])
+
+    def forget_feed(self, source: str, url: str) -> None:
+        """A remembered feed answered 404/410: later runs no longer read it."""
+        with redis_errors("forgetting a feed"):
+            self.client.hdel(_feeds_keys(source)[0], url)
 
     def remembered_feeds(self, source: str) -> list[str]:
         """The feeds and child sitemaps remember_feeds kept for the source, sorted."""
+        by_announcer, legacy = _feeds_keys(source)
         with redis_errors("reading known feeds"):
-            members = cast(set[bytes], self.client.smembers(f"feeds:{source}"))
-        return sorted(member.decode() for member in members)
+            pipe = self.client.pipeline(transaction=False)
+            pipe.hkeys(by_announcer)
+            pipe.smembers(legacy)
+            fields, members = cast(tuple[list[bytes], set[bytes]], tuple(pipe.execute()))
+        return sorted({member.decode() for member in (*fields, *members)})

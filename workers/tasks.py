@@ -262,6 +262,11 @@ def fetch(
     except IngestError as exc:
         _drop(run_id, url, exc)
         if isinstance(exc, HttpStatusError) and exc.status in GONE_STATUSES:
+            if seed or due:  # a remembered feed or child sitemap that is gone
+                try:
+                    res.frontier.forget_feed(source, url)
+                except Retryable as forget_exc:  # read again next run, and forgotten then
+                    log.warning("feed_not_forgotten", error=str(forget_exc))
             _send_hop(index_gone, run_id, "gone", url, url=url)
         return
     if isinstance(result, Busy):

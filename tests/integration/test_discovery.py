@@ -131,7 +131,9 @@ def test_feed_announced_by_a_start_page_is_read_and_rests_when_quiet(
     assert summary["articles_indexed"] == 5
     assert stack.indexed_urls("articles", source) == {base + s.path for s in news.stories()}
     assert news.hits["/feed.xml"] == 1
-    assert stack.redis.smembers(f"feeds:{source}") == {f"{base}/feed.xml".encode()}
+    assert stack.redis.hgetall(f"feeds-by:{source}") == {
+        f"{base}/feed.xml".encode(): f"{base}/".encode()
+    }
 
     stack.crawl(source)  # the start page is unchanged: the remembered feed is read again
     assert news.hits["/feed.xml"] == 2
@@ -140,6 +142,43 @@ def test_feed_announced_by_a_start_page_is_read_and_rests_when_quiet(
     stack.crawl(source)  # the last read brought nothing new: the feed rests this run
     assert news.hits["/feed.xml"] == 2
     assert news.hits["/"] == 3
+
+
+def test_feeds_a_start_page_stopped_announcing_or_that_are_gone_are_forgotten(
+    stack: Stack, news_site: tuple[NewsSite, str]
+) -> None:
+    """The remembered feeds (what later runs read besides the configured ones) follow the
+    start page: one it no longer announces is forgotten, one that answers 410 is dropped
+    and not read again; feeds kept in the older set (no announcer recorded) carry over."""
+    news, base = news_site
+    news.announced_feeds = ["/feed.xml", "/extra.xml"]
+    news.extra_routes["/"] = reply(200, _home(news, "one"), "text/html; charset=utf-8")
+    news.extra_routes["/extra.xml"] = reply(410, b"gone", "text/plain")
+    source = stack.add_source("forgets", base)
+    legacy = f"{base}/older.xml"
+    stack.redis.sadd(f"feeds:{source}", legacy)
+    news.extra_routes["/older.xml"] = reply(200, news.feed(base).encode(), "application/rss+xml")
+
+    stack.crawl(source)
+
+    assert news.hits["/extra.xml"] == 1
+    assert news.hits["/older.xml"] == 1
+    assert set(stack.redis.hkeys(f"feeds-by:{source}")) == {
+        f"{base}/feed.xml".encode(),
+        legacy.encode(),
+    }
+    assert not stack.redis.exists(f"feeds:{source}")
+
+    news.announced_feeds = []
+    news.extra_routes["/"] = reply(200, _home(news, "two"), "text/html; charset=utf-8")
+    stack.crawl(source)  # the changed start page no longer names /feed.xml
+    assert set(stack.redis.hkeys(f"feeds-by:{source}")) == {legacy.encode()}
+    assert news.hits["/extra.xml"] == 1  # never read again after its 410
+
+
+def _home(news: NewsSite, edition: str) -> bytes:
+    body = f"<main><h1>Welcome</h1><p>Edition {edition}.</p></main>"
+    return news._layout("Home", body).encode()
 
 
 def test_changed_article_is_reindexed_on_revisit(
