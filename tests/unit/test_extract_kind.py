@@ -221,3 +221,24 @@ def test_a_short_declared_dated_and_credited_story_among_many_cards_is_an_articl
              "has_date": True, "has_authors": True}  # fmt: skip
     assert decide_kind(_evidence(**short, declares_article=True)).kind == "article"
     assert decide_kind(_evidence(**short, declares_article=False)).kind == "listing"
+
+
+def test_empty_link_laid_over_a_card_is_read_by_its_aria_label() -> None:
+    """A card whose only link is an empty overlay names its story by the link's aria-label."""
+    html = (PAGES / "kind_overlay_link_cards.html").read_text(encoding="utf-8")
+    result = extract(html, "https://ringfordpost.example/local/")
+    first = result.teasers[0]
+    assert first.headline == "Council backs new cycle lanes on the ring road"
+    assert first.url == "https://ringfordpost.example/local/2025/04/council-backs-new-cycle-lanes"
+    assert first.image is not None
+
+
+def test_cards_no_block_prints_still_make_a_page_without_story_a_listing() -> None:
+    """Rows of links to other sites are not teasers, but a page of nothing else is a listing."""
+    html = (PAGES / "kind_link_aggregator.html").read_text(encoding="utf-8")
+    result = extract(html, "https://linkpile.example/new")
+    assert result.teasers == []
+    assert result.kind == "listing"
+    lone = _evidence(url="https://site.example/", words=80, cards=LISTING_MIN_TEASERS)
+    assert decide_kind(lone).kind == "listing"
+    assert decide_kind(replace(lone, cards=0)).kind == "other"

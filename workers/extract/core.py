@@ -40,7 +40,7 @@ from workers.extract.patterns import HIDDEN, SHOP_BUTTON, SHOP_BUTTON_MAX_CHARS
 from workers.extract.rules import SiteRule, SiteRules
 from workers.extract.teasers import TeaserScan, find_teasers
 from workers.extract.text import clean_space, fold, looks_binary, word_count
-from workers.models import Article, PageExtraction, Provenance, Teaser
+from workers.models import Article, PageExtraction, Provenance
 from workers.urls import normalize_url
 
 # An article needs at least this many words of body (fewer with structured evidence).
@@ -101,15 +101,16 @@ def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> P
     links = _links(page.hrefs, url)
     teasers = list(scan.teasers)
     if not page.nodes or not page.blocks:
-        return _not_article(url, teasers, links, "no text")
+        return _not_article(url, scan, links, "no text")
     structured = read_structured(page, url)
     article = _article(soup, page, structured, url, rule)
     if article is None or not _is_article(article, structured):
-        return _not_article(url, teasers, links, "no main content")
+        return _not_article(url, scan, links, "no main content")
     evidence = KindEvidence(
         url=url,
         words=article.word_count,
         teasers=len(teasers),
+        cards=scan.cards,
         declares_article=structured.declares_article or article.provenance.get("body") == "rule",
         has_date=article.published_at is not None,
         has_authors=bool(article.authors),
@@ -155,10 +156,10 @@ def _scan_teasers(soup: BeautifulSoup, url: str) -> TeaserScan:
         return TeaserScan()
 
 
-def _not_article(url: str, teasers: list[Teaser], links: list[str], reason: str) -> PageExtraction:
-    decision = no_story(len(teasers), reason)
+def _not_article(url: str, scan: TeaserScan, links: list[str], reason: str) -> PageExtraction:
+    decision = no_story(max(len(scan.teasers), scan.cards), reason)
     return PageExtraction(
-        kind=decision.kind, url=url, teasers=teasers, links=links, reason=decision.reason
+        kind=decision.kind, url=url, teasers=list(scan.teasers), links=links, reason=decision.reason
     )
 
 

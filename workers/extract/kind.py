@@ -158,6 +158,8 @@ class KindEvidence:
     # <pre> elements on the page, and whether it shows a shop's buy button ("Add to cart").
     code_blocks: int = 0
     shop_button: bool = False
+    # Cards the teaser scan found, printed as teasers or not (at least `teasers` when set).
+    cards: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +235,12 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     """Article, listing or other, for a page whose body finder returned enough text."""
     points = evidence_points(evidence)
     words, teasers = evidence.words, evidence.teasers
+    cards = max(teasers, evidence.cards)
     if not evidence.declares_article and forum_page(evidence.url, evidence.types):
         return KindDecision("other", "forum or question thread")
     if site_root(evidence.url) and (teasers >= MIN_LISTING_TEASERS or points == 0):
         # A home page is its cards; one without cards or any story evidence is a front door.
-        return no_story(teasers, "home page without cards")
+        return no_story(cards, "home page without cards")
     if points >= FULL_EVIDENCE:
         return KindDecision("article")
     if evidence.declares_article and evidence.has_date and evidence.has_authors:
@@ -263,11 +266,11 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         if evidence.code_blocks >= DOC_MIN_CODE_BLOCKS:
             return KindDecision("other", "documentation page (code listings, no article evidence)")
         if evidence.shop_button:
-            return no_story(teasers, "product page (buy button, no article evidence)")
+            return no_story(cards, "product page (buy button, no article evidence)")
     if _OTHER_SEGMENTS.intersection(segments) and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
     # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.
     section = not segments or bool(_LISTING_SEGMENTS.intersection(segments[:-1]))
     if section and words < SECTION_URL_MAX_WORDS:
-        return no_story(teasers, "section or home page without cards")
+        return no_story(cards, "section or home page without cards")
     return KindDecision("article")

@@ -41,6 +41,9 @@ class TeaserScan:
     teasers: list[Teaser] = field(default_factory=list)
     # Elements holding teaser blocks/cards; the article extractor leaves them out of the body.
     blocks: list[Tag] = field(default_factory=list)
+    # Cards found before they are grouped into blocks: a card that no printed block keeps
+    # (a lone card, a row of links to other sites) still shows the page is made of cards.
+    cards: int = 0
 
 
 # --- blocks ---------------------------------------------------------------------------------
@@ -204,7 +207,7 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
             held.extend(members)
             if name:
                 names.append(name)
-    scan = TeaserScan()
+    scan = TeaserScan(cards=len(cards))
     site = _site_of(seen_on)
     printed: set[tuple[str | None, tuple[str, ...]]] = set()
     outer_end = -1

@@ -111,6 +111,8 @@ def _standalone(tree: Tree, a: int) -> bool:
     """True when anchor a is not a link inside running prose."""
     if tree.has_img[a] or tree.headings[a]:
         return True  # a picture or a heading inside the link: a card's link, not prose
+    if not tree.text[a]:
+        return True  # an empty link laid over a card (primary only by its aria-label)
     block = tree.parent[a]
     while block >= 0 and tree.names[block] in INLINE:
         block = tree.parent[block]

@@ -272,8 +272,11 @@ def aggregate(tree: Tree) -> None:
 def _primary_target(tree: Tree, i: int, has_img: bool, cache: dict[str, str | None]) -> str | None:
     """The story URL of anchor i when it is a primary link (headline, image, read-more)."""
     if not has_img and tree.text[i] < LINK_MIN_CHARS:
-        return None
-    label = clean_visible(tree.tags[i].get_text(" "))
+        label = overlay_label(tree, i)
+        if label is None:
+            return None
+    else:
+        label = clean_visible(tree.tags[i].get_text(" "))
     if not (
         has_img
         or headline_ish(label)
@@ -289,6 +292,21 @@ def _primary_target(tree: Tree, i: int, has_img: bool, cache: dict[str, str | No
     if target is not None:
         tree.anchor_text[i] = label
     return target
+
+
+def overlay_label(tree: Tree, i: int) -> str | None:
+    """The headline an empty anchor laid over a card names in its aria-label, else None.
+
+    Card grids often print the headline in a heading beside a link with no text of its own
+    that covers the whole card; the link's aria-label then carries the headline.
+    """
+    if tree.text[i]:
+        return None
+    label = tree.tags[i].attrs.get("aria-label")
+    if not isinstance(label, str):
+        return None
+    label = clean_visible(label)
+    return label if headline_ish(label) else None
 
 
 def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
