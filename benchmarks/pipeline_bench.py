@@ -58,7 +58,7 @@ def _workers(env: dict[str, str], log_dir: Path) -> dict[str, subprocess.Popen[b
                 "workers.app",
                 "worker",
                 "-Q",
-                queue,
+                "crawl,schedule" if queue == "crawl" else queue,
                 *pool,
                 "-n",
                 f"bench-{queue}-{uuid.uuid4().hex[:6]}@%h",

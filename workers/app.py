@@ -34,6 +34,13 @@ from workers.store import PageStore
 from workers.sweeper import FlushSweep
 
 QUEUES = ("crawl", "parse", "index")
+# Beat's tick has a queue of its own, consumed by the crawl workers beside `crawl`: behind a
+# backlog of thousands of fetches in `crawl` it would wait past its expiry and be dropped,
+# and no source would be scheduled until the backlog cleared. The worker reads its queues
+# in turn, so a tick waits for at most a task per worker thread.
+SCHEDULE_QUEUE = "schedule"
+# The queues a worker must consume for the system to work (`ingest status` checks them).
+CONSUMED_QUEUES = (*QUEUES, SCHEDULE_QUEUE)
 
 log = structlog.get_logger(__name__)
 
@@ -75,9 +82,12 @@ def _celery_config(settings: Settings) -> dict[str, Any]:
         # On a lost broker connection the unacked messages come back anyway (late acks), so
         # stop the tasks in hand rather than let them finish and run a second time.
         "worker_cancel_long_running_tasks_on_connection_loss": True,
-        "task_queues": [Queue(name) for name in QUEUES],
+        "task_queues": [Queue(name) for name in CONSUMED_QUEUES],
         "task_default_queue": "crawl",
-        "task_routes": {f"{name}.*": {"queue": name} for name in QUEUES},
+        "task_routes": {
+            "crawl.tick": {"queue": SCHEDULE_QUEUE},
+            **{f"{name}.*": {"queue": name} for name in QUEUES},
+        },
         "task_time_limit": 300,
         "task_soft_time_limit": 240,
         "worker_hijack_root_logger": False,

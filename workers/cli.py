@@ -512,7 +512,12 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Queue depths, document counts and reachable services; exit 0 only when all answer."""
-    from workers.app import QUEUES, app, recorded_config_error, resources  # noqa: PLC0415
+    from workers.app import (  # noqa: PLC0415
+        CONSUMED_QUEUES,
+        app,
+        recorded_config_error,
+        resources,
+    )
 
     res = resources()
     report: dict[str, Any] = {"redis": False, "elasticsearch": None, "queues": {}, "workers": {}}
@@ -530,7 +535,7 @@ def status(
     try:
         res.redis.ping()
         report["redis"] = True
-        for queue in QUEUES:
+        for queue in CONSUMED_QUEUES:
             report["queues"][queue] = int(res.redis.llen(queue))
         report["sources"]["error"] = res.sources.error or recorded_config_error(res.redis)
         report["deadletters"] = int(res.redis.llen("deadletter"))
@@ -553,7 +558,7 @@ def status(
         report["elasticsearch_error"] = str(exc)
     if report["redis"]:
         replies = app.control.inspect(timeout=2.0).active_queues() or {}
-        for queue in QUEUES:
+        for queue in CONSUMED_QUEUES:
             report["workers"][queue] = sorted(
                 worker
                 for worker, queues in replies.items()
@@ -562,14 +567,14 @@ def status(
     healthy = (
         report["redis"]
         and report["elasticsearch"] in ("green", "yellow")
-        and all(report["workers"].get(queue) for queue in QUEUES)
+        and all(report["workers"].get(queue) for queue in CONSUMED_QUEUES)
         and not report["sources"]["error"]
     )
     report["healthy"] = bool(healthy)
     if as_json:
         typer.echo(json.dumps(report))
     else:
-        _print_status(report, QUEUES)
+        _print_status(report, CONSUMED_QUEUES)
     if report["sources"]["error"]:
         errors.print(Text("error: ", style="red") + plain(report["sources"]["error"]))
     if not healthy:

@@ -224,7 +224,7 @@ class Stack:
                 "workers.app",
                 "worker",
                 "-Q",
-                queue,
+                "crawl,schedule" if queue == "crawl" else queue,
                 *args,
                 "-n",
                 f"{queue}-{uuid.uuid4().hex[:6]}@%h",

@@ -65,7 +65,7 @@ def test_each_queue_has_its_own_worker(compose: dict[str, Any], queue: str) -> N
     service = compose["services"][f"worker-{queue}"]
     command = _command(service)
     assert "celery -A workers.app worker" in command
-    assert f"-Q {queue}" in command
+    assert command.split(" -Q ", 1)[1].split()[0].split(",")[0] == queue
     assert service["build"] == "."
     env = service["environment"]
     assert env["REDIS_URL"].startswith("redis://redis:")
@@ -155,3 +155,25 @@ def test_an_installed_package_finds_its_config_through_the_image_env(tmp_path: P
     # /app/config in the image is this checkout's config/ here.
     seen = _config_dir_seen(tmp_path, str(REPO / "config"))
     assert seen == f"{REPO / 'config'} {REPO / 'config' / 'sources.yaml'} True"
+
+
+def test_beat_tick_has_its_own_queue_and_every_launcher_consumes_it(
+    compose: dict[str, Any],
+) -> None:
+    """The tick is routed to the schedule queue, not behind a backlog of fetches in
+    `crawl`, and the crawl workers of compose, scripts/run and the test stack consume both."""
+    from workers.app import SCHEDULE_QUEUE, app  # noqa: PLC0415
+
+    def queue_of(task: str) -> str:
+        return str(app.amqp.router.route({}, task)["queue"].name)
+
+    assert queue_of("crawl.tick") == SCHEDULE_QUEUE
+    assert queue_of("crawl.fetch") == "crawl"
+    assert queue_of("parse.page") == "parse"
+    expected = f"crawl,{SCHEDULE_QUEUE}"
+    assert f"-Q {expected} " in _command(compose["services"]["worker-crawl"])
+    assert f"worker -Q {expected} " in (REPO / "scripts" / "run").read_text()
+    assert (
+        f'"{expected}" if queue == "crawl"'
+        in (REPO / "tests" / "integration" / "conftest.py").read_text()
+    )
