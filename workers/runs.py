@@ -30,30 +30,37 @@ DEADLETTER_MAX = 100_000
 RUNS_KEY = "runs"
 RUNS_KEPT = 1000
 
-# Mark a URL as seen in this run, remembering which task admitted it. Send it when it is
+# Mark URLs as seen in this run, remembering which task admitted them. Send one when it is
 # new, or when the same parent task runs again (redelivered after a crash) and the child
 # has not reported back: a worker killed between admitting and sending loses nothing.
 # Atomic, and another parent linking to the same URL never causes a second fetch.
-# Open tasks live in a sorted set scored by the time they were registered.
+# Open tasks live in a sorted set scored by the time they were registered. Takes all the
+# URLs a parent sends at once, in order (ARGV[5..]: url, task id pairs), so a page's links
+# cost one round trip; returns 1 (send it) or 0 per URL.
 _ADMIT = """
-local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[5])
-if added == 1 then
-  local n = redis.call('INCR', KEYS[3])
-  redis.call('EXPIRE', KEYS[1], ARGV[4])
-  redis.call('EXPIRE', KEYS[3], ARGV[4])
-  if n > tonumber(ARGV[3]) then
-    return 0
+local sent = {}
+for i = 5, #ARGV, 2 do
+  local url, task = ARGV[i], ARGV[i + 1]
+  local go = 0
+  if redis.call('HSETNX', KEYS[1], url, ARGV[3]) == 1 then
+    local n = redis.call('INCR', KEYS[3])
+    if n <= tonumber(ARGV[1]) then
+      redis.call('ZADD', KEYS[2], ARGV[4], task)
+      go = 1
+    end
+  elseif redis.call('HGET', KEYS[1], url) == ARGV[3] then
+    if redis.call('ZSCORE', KEYS[2], task) then
+      go = 1
+    end
   end
-  redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
-  redis.call('EXPIRE', KEYS[2], ARGV[4])
-  return 1
+  sent[#sent + 1] = go
 end
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[5] then
-  if redis.call('ZSCORE', KEYS[2], ARGV[2]) then
-    return 1
-  end
+if #ARGV >= 5 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[3], ARGV[2])
 end
-return 0
+return sent
 """
 # Kombu's Redis transport keeps messages delivered but not yet acknowledged here.
 UNACKED_KEY = "unacked"
@@ -199,16 +206,21 @@ class Runs:
                 pipe.expire(self._key(run_id, part), RUN_TTL)
             pipe.execute()
 
-    def admit_url(
-        self, run_id: str, url: str, task_id: str, parent_id: str, max_pages: int
-    ) -> bool:
-        """True when the URL's fetch task should be sent (first sight, within the page cap)."""
+    def admit_urls(
+        self, run_id: str, urls: list[tuple[str, str]], parent_id: str, max_pages: int
+    ) -> list[bool]:
+        """True for each (url, task id) whose fetch task should be sent: first sight of the
+        URL in the run, within the page cap (or a redelivered parent sending it again).
+        One round trip for all of them."""
+        if not urls:
+            return []
         keys = [self._key(run_id, "seen"), self._key(run_id, "open"), self._key(run_id, "count")]
-        with redis_errors("admitting a URL"):
-            result = self._admit(
-                keys=keys, args=[url, task_id, max_pages, RUN_TTL, parent_id, time.time()]
-            )
-        return bool(cast(Any, result))
+        args: list[Any] = [max_pages, RUN_TTL, parent_id, time.time()]
+        for url, task_id in urls:
+            args += [url, task_id]
+        with redis_errors("admitting URLs"):
+            result = cast(list[int], self._admit(keys=keys, args=args))
+        return [bool(sent) for sent in result]
 
     def open_task(self, run_id: str, task_id: str, *, tally: tuple[str, str] | None = None) -> None:
         """Register a task the run must wait for (parse and index hops, reschedules).

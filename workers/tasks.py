@@ -136,6 +136,57 @@ def _drop(run_id: str | None, url: str, exc: IngestError) -> None:
         resources().runs.record_error(run_id, url, f"{type(exc).__name__}: {exc.message}")
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Hop:
+    """A URL for the frontier: its depth, and whether it is a seed (a start page, feed or
+    sitemap) or `due` (fetched even when fetched recently: a revisit, a later lastmod)."""
+
+    url: str
+    depth: int
+    seed: bool = False
+    due: bool = False
+
+    def fetch_kwargs(self, source: str) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "url": self.url, "source": source, "depth": self.depth, "seed": self.seed
+        }  # fmt: skip
+        if self.due:
+            kwargs["due"] = True
+        return kwargs
+
+
+def send_fetches(
+    run_id: str | None, parent_id: str, source: str, max_pages: int, hops: list[Hop]
+) -> int:
+    """Hand URLs to the frontier; send the fetch task of each this run has not seen yet.
+
+    The URLs are admitted to the run (seen, counted against max_pages, registered as open
+    tasks) in one Redis round trip, whatever their number. Returns how many were sent.
+    """
+    first: dict[str, Hop] = {}
+    for hop in hops:
+        first.setdefault(hop.url, hop)
+    unique = list(first.values())
+    if run_id is None:
+        admitted = [True] * len(unique)
+        task_ids: list[str | None] = [None] * len(unique)
+    else:
+        ids = [child_task_id(run_id, "fetch", hop.url) for hop in unique]
+        pairs = [(hop.url, task_id) for hop, task_id in zip(unique, ids, strict=True)]
+        admitted = resources().runs.admit_urls(run_id, pairs, parent_id, max_pages)
+        task_ids = list(ids)
+    sent = 0
+    with app.producer_or_acquire() as producer:  # one broker connection for all of them
+        for hop, task_id, admit in zip(unique, task_ids, admitted, strict=True):
+            if admit:
+                kwargs = hop.fetch_kwargs(source)
+                if run_id is not None:
+                    kwargs["run_id"] = run_id
+                fetch.apply_async(kwargs=kwargs, task_id=task_id, producer=producer)
+                sent += 1
+    return sent
+
+
 def send_fetch(
     run_id: str | None,
     parent_id: str,
@@ -147,21 +198,8 @@ def send_fetch(
     seed: bool = False,
     due: bool = False,
 ) -> bool:
-    """Hand a URL to the frontier; send its fetch task if this run has not seen it yet.
-
-    `due`: fetch it even when fetched recently (a revisit, a later sitemap lastmod).
-    """
-    kwargs: dict[str, Any] = {"url": url, "source": source, "depth": depth, "seed": seed}
-    if due:
-        kwargs["due"] = True
-    if run_id is None:
-        fetch.apply_async(kwargs=kwargs)
-        return True
-    task_id = child_task_id(run_id, "fetch", url)
-    if not resources().runs.admit_url(run_id, url, task_id, parent_id, max_pages):
-        return False
-    fetch.apply_async(kwargs={**kwargs, "run_id": run_id}, task_id=task_id)
-    return True
+    """Hand one URL to the frontier (see `send_fetches`); True when its fetch was sent."""
+    return bool(send_fetches(run_id, parent_id, source, max_pages, [Hop(url, depth, seed, due)]))
 
 
 def _send_hop(
@@ -216,9 +254,12 @@ def discover(self: IngestTask, *, source: str, run_id: str | None = None, attemp
             unreachable = exc
     now = time.time()
     seeds = due_seeds(res.frontier, src, now, robots_sitemaps)
-    sent = sum(
-        send_fetch(run_id, self.request.id, url, source, 0, src.max_pages, seed=True)
-        for url in seeds.urls
+    sent = send_fetches(
+        run_id,
+        self.request.id,
+        source,
+        src.max_pages,
+        [Hop(url, 0, seed=True) for url in seeds.urls],
     )
     revisits = queue_revisits(
         res.frontier,
@@ -392,19 +433,14 @@ def parse_page(
     if src is None:
         return
     found = found_on_page(res.frontier, requested_url or url, result, depth, src, time.time())
-    hops = links_to_follow(found.links, found.same_depth_links, depth, src)
-    followed = sum(
-        send_fetch(
-            run_id, self.request.id, link, source, link_depth, src.max_pages, due=link in found.due
-        )
-        for link, link_depth in hops
-    )
+    hops = [
+        Hop(link, link_depth, due=link in found.due)
+        for link, link_depth in links_to_follow(found.links, found.same_depth_links, depth, src)
+    ]
     # The feeds an unchanged start page announces are remembered already: discover reads
     # them on their own freshness.
-    followed += sum(
-        send_fetch(run_id, self.request.id, feed, source, depth, src.max_pages, seed=True)
-        for feed in (() if links_only else found.feeds)
-    )
+    hops += [Hop(feed, depth, seed=True) for feed in (() if links_only else found.feeds)]
+    followed = send_fetches(run_id, self.request.id, source, src.max_pages, hops)
     if followed or found.skipped_old or found.skipped_unchanged:
         log.info(
             "links_queued",

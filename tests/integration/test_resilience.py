@@ -9,12 +9,13 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 
 import pytest
 
 from workers.demosite import NewsSite
 
-from .conftest import Stack
+from .conftest import Stack, serve_fresh
 from .http_routes import reply
 
 pytestmark = pytest.mark.integration
@@ -51,6 +52,43 @@ def test_private_network_seed_is_blocked(stack: Stack, news_site: tuple[NewsSite
     assert news.hits == {}
     errors = _run_errors(stack, summary["run_id"])
     assert next(iter(errors.values())).startswith("BlockedAddress")
+
+
+def _crawl_sitemap_site(stack: Stack, name: str, **options: Any) -> tuple[NewsSite, dict[str, Any]]:
+    """Crawl a fresh forty-story site from its sitemap alone: the site and the run summary."""
+    news = NewsSite(stories=40)
+    server = serve_fresh(news)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        source = stack.add_source(
+            name, base, start_urls=[], sitemaps=[base + "/sitemap.xml"], **options
+        )
+        summary = stack.crawl(source)
+        summary["indexed"] = stack.indexed_urls("articles", source)
+        summary["base"] = base
+        return news, summary
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_every_link_of_a_page_is_fetched_once_and_the_run_completes(stack: Stack) -> None:
+    """A sitemap's forty stories, admitted to the run together: each is fetched once and
+    indexed, the run is done; a source capped at max_pages fetches that many pages."""
+    news, summary = _crawl_sitemap_site(stack, "links")
+
+    assert summary["state"] == "done", summary
+    assert summary["pages_fetched"] == 41
+    assert summary["articles_indexed"] == 40
+    stories = news.stories()
+    assert {s.path: news.hits.get(s.path) for s in stories} == {s.path: 1 for s in stories}
+    assert summary["indexed"] == {summary["base"] + s.path for s in stories}
+
+    news, summary = _crawl_sitemap_site(stack, "capped", max_pages=10)
+
+    assert summary["state"] == "done", summary
+    assert summary["pages_fetched"] == 10  # the sitemap and nine of its stories
+    assert sum(news.hits.get(s.path, 0) for s in news.stories()) == 9
 
 
 def test_killed_worker_loses_no_page(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
