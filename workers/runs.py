@@ -68,7 +68,7 @@ UNACKED_KEY = "unacked"
 # is registered just before it is sent).
 VANISH_GRACE = 10.0
 VANISH_RECHECK = 1.0
-# Suffix of the run tasks that index-buffer entries close (workers.tasks.index_documents).
+# Suffix of the run tasks that index-buffer entries close (workers.tasks._buffer).
 FLUSH_ENTRY_SUFFIX = ":flush"
 
 # One run per source at a time: `lock:crawl:<source>` holds the run id from the run's start

@@ -421,15 +421,16 @@ def parse_page(
         revisit=src.revisit if src else (),
     )
     if result.actions and not links_only:
-        _send_hop(
-            index_documents,
+        # Straight into the index buffer, no index.bulk hop: a retried parse buffers the
+        # page again, which upserts the same documents by id.
+        entry = Entry(
+            [action.to_json() for action in result.actions],
+            url,
             run_id,
-            "index",
-            f"{url}|{page_key}",
-            actions=[action.to_json() for action in result.actions],
-            page_url=url,
-            completes=dataclasses.asdict(record) if follow_links else None,
+            f"{self.request.id}{FLUSH_ENTRY_SUFFIX}",
+            dataclasses.asdict(record) if follow_links else None,
         )
+        _buffer(self, entry, flush_here=False)
     if src is None:
         return
     found = found_on_page(res.frontier, requested_url or url, result, depth, src, time.time())
@@ -465,29 +466,45 @@ def index_documents(
 ) -> None:
     """Hand a page's documents to the index buffer; they are written in a shared batch.
 
-    The run waits for them through a token the flush closes (workers.indexbuffer).
+    Parse tasks buffer their pages themselves (see `_buffer`); this task takes what comes
+    by message: one queued by an older worker, a replayed dead letter. The run waits for
+    the documents through a token the flush closes (workers.indexbuffer).
     """
-    res = self.res
     _bind(url=page_url, run_id=run_id)
-    token = f"{self.request.id}{FLUSH_ENTRY_SUFFIX}"
+    entry = Entry(actions, page_url, run_id, f"{self.request.id}{FLUSH_ENTRY_SUFFIX}", completes)
+    _buffer(self, entry, flush_here=True)
+
+
+def _buffer(task: IngestTask, entry: Entry, *, flush_here: bool) -> None:
+    """Put a page's documents in the index buffer, registered with the run by the entry's
+    token (the flush that writes them closes it), and see that a flush comes.
+
+    A full buffer is flushed at once: in this task when `flush_here` (an index worker),
+    else by an `index.flush` task sent by the page that filled it; otherwise the first page
+    to arrive schedules one FLUSH_DELAY seconds away.
+    """
+    res = task.res
+    buffer = res.index_buffer
     try:
-        if run_id:
-            res.runs.open_task(run_id, token)
-        pages = res.index_buffer.push(Entry(actions, page_url, run_id, token, completes))
+        if entry.run_id and entry.token:
+            res.runs.open_task(entry.run_id, entry.token)
+        pages = buffer.push(entry)
     except Retryable as exc:
-        self.retry_later(exc)
+        task.retry_later(exc)
     # The documents are safe in the buffer now: nothing below may fail this task (a retry
     # would spend its budget and buffer the page twice).
     try:
-        if res.index_buffer.full(pages):
+        if buffer.full(pages) and flush_here:
             _flush_now(res)
-        elif res.index_buffer.claim_schedule():
+        elif buffer.full(pages) and not buffer.full(pages - 1):
+            index_flush.apply_async()  # this page filled a batch: one flush for it, now
+        elif buffer.claim_schedule():
             index_flush.apply_async(countdown=FLUSH_DELAY)
     except Retryable as exc:
         log.warning("index_flush_deferred", error=str(exc), error_type=type(exc).__name__)
-        if res.index_buffer.claim_schedule():
+        if buffer.claim_schedule():
             index_flush.apply_async(countdown=FLUSH_DELAY)
-    log.info("documents_buffered", documents=len(actions), pages_waiting=pages)
+    log.info("documents_buffered", documents=len(entry.actions), pages_waiting=pages)
 
 
 @app.task(base=IngestTask, bind=True, name="index.gone")

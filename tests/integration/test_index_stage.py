@@ -109,6 +109,24 @@ def test_deadletter_replay_flushes_the_buffer(stack: Stack) -> None:
     assert _indexed_within(stack, doc_id, 60)
 
 
+def test_an_index_bulk_message_is_still_written(stack: Stack) -> None:
+    """Parse tasks buffer their documents themselves; an `index.bulk` message (queued by an
+    older worker, or a dead letter of one) is still taken and its documents written."""
+    doc_id = f"bulk-{uuid.uuid4().hex[:8]}"
+    letter = {
+        "task": "index.bulk",
+        "task_id": doc_id,
+        "kwargs": {"actions": [_article_action(doc_id, "sent as index.bulk")], "attempt": 0},
+        "error": "DocumentRejected: played by the test",
+        "failed_at": time.time(),
+    }
+    stack.redis.rpush("deadletter", json.dumps(letter))  # the oldest: replayed first
+
+    stack.ingest("deadletter", "replay", "--limit", "1")
+
+    assert _indexed_within(stack, doc_id, 60), stack.worker_logs()
+
+
 def test_pages_whose_flush_was_lost_are_written_by_the_sweeper(stack: Stack) -> None:
     """Pages wait in the buffer and no flush is scheduled (its message was lost to a Redis
     drop): the workers' sweeper schedules one, with no crawl or replay to prompt it."""
