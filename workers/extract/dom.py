@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from bs4 import BeautifulSoup
-from bs4.element import NavigableString, PageElement, Tag
+from bs4.element import AttributeDict, NavigableString, PageElement, Tag
 
 from workers.extract.patterns import (
     BLOCK_TAGS,
@@ -123,13 +123,16 @@ def parse_html(html: str) -> BeautifulSoup:
     chosen upstream), so it is re-encoded as UTF-8 and lxml is told so: a stale
     ``<meta charset>`` in the page is not obeyed, and a lone surrogate becomes "?" rather than
     an error. Multi-valued attributes (class, rel) stay strings, which saves splitting them on
-    every element; readers take them through attr_text() and attr_words().
+    every element; readers take them through attr_text() and attr_words(). Attributes are
+    held in a plain dict: bs4's lxml builder otherwise stores them through a dict subclass
+    that coerces None, bool and numbers to strings, values lxml never hands over.
     """
     return BeautifulSoup(
         html.encode("utf-8", "replace"),
         "lxml",
         from_encoding="utf-8",
         multi_valued_attributes=None,
+        attribute_dict_class=AttributeDict,
     )
 
 
