@@ -175,6 +175,7 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
     bold_open = 0
     mute = 0
     link_count = 0
+    class_flags: dict[tuple[str, object, object], int] = {}
 
     def flush() -> None:
         nonlocal link_count
@@ -246,7 +247,11 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
                     flush()
                 continue
             idx = len(nodes)
-            flags = _attribute_flags(page, name, attrs, idx) if attrs else TAG_FLAGS.get(name, 0)
+            flags = (
+                _attribute_flags(page, name, attrs, idx, class_flags)
+                if attrs
+                else TAG_FLAGS.get(name, 0)
+            )
             if (
                 flags & HIDDEN
                 and parent >= 0
@@ -354,14 +359,27 @@ def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Pag
     return page
 
 
-def _attribute_flags(page: Page, name: str, attrs: Mapping[str, object], idx: int) -> int:
+def _attribute_flags(
+    page: Page,
+    name: str,
+    attrs: Mapping[str, object],
+    idx: int,
+    memo: dict[tuple[str, object, object], int],
+) -> int:
     classes = attrs.get("class")
     ident = attrs.get("id")
     if (classes or ident) and name not in _PAGE_TAGS:
-        class_id = attr_text(classes)
-        if isinstance(ident, str):
-            class_id = f"{class_id} {ident}"
-        flags = classify_attrs(name, class_id.lower())
+        if isinstance(classes, list):
+            classes = attr_text(classes)
+        # keyed on the raw values: a page repeats the same class attribute on many elements
+        key = (name, classes, ident)
+        found = memo.get(key)
+        if found is None:
+            class_id = attr_text(classes)
+            if isinstance(ident, str):
+                class_id = f"{class_id} {ident}"
+            found = memo[key] = classify_attrs(name, class_id.lower())
+        flags = found
     else:
         flags = TAG_FLAGS.get(name, 0)
     if "hidden" in attrs:

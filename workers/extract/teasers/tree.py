@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
 
 from workers.extract.dom import attr_text, attr_words
 from workers.extract.patterns import READ_MORE_LABEL
@@ -83,106 +83,85 @@ class Tree:
     site_names: set[str] = field(default_factory=set)
 
 
-def _tokens_of(attrs: Mapping[str, object], cache: dict[str, frozenset[str]]) -> frozenset[str]:
+def _tokens_of(
+    attrs: Mapping[str, object], cache: dict[tuple[object, object], frozenset[str]]
+) -> frozenset[str]:
     cls = attrs.get("class")
     ident = attrs.get("id")
     if not cls and not ident:
         return EMPTY
-    key = attr_text(cls)
-    if isinstance(ident, str):
-        key = f"{key} {ident}"
-    found = cache.get(key)
+    if isinstance(cls, list):
+        cls = attr_text(cls)
+    # memo keyed on the raw values: a page repeats the same class attribute on many elements
+    memo = (cls, ident)
+    found = cache.get(memo)
     if found is None:
+        key = attr_text(cls)
+        if isinstance(ident, str):
+            key = f"{key} {ident}"
         found = frozenset(tok for tok in TOKEN_SPLIT.split(key.lower()) if tok)
-        cache[key] = found
+        cache[memo] = found
     return found
 
 
 def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
     """Pass 1, over the soup: flatten elements, own text lengths, zones, hrefs."""
     tree = Tree(base=page_url)
-    cache: dict[str, frozenset[str]] = {}
+    cache: dict[tuple[object, object], frozenset[str]] = {}
     canonical: list[str] = []
     page_title = ""
     tags, parent, names, tokens = tree.tags, tree.parent, tree.names, tree.tokens
-    text, flags, hrefs, prev = tree.text, tree.flags, tree.hrefs, tree.prev
+    text, flags, prev = tree.text, tree.flags, tree.prev
     last_kid: list[int] = []  # per element: its latest element child so far
     top_kid = -1
-    # open elements from the root down: descendants come in document order, so a node's
-    # parent is always on this stack once the finished subtrees above it are popped
-    open_tags: list[object] = [soup]
-    open_idx = [-1]
-    for node in soup.descendants:
-        up = node.parent
-        while open_tags[-1] is not up and len(open_tags) > 1:
-            open_tags.pop()
-            open_idx.pop()
-        p = open_idx[-1]
-        if type(node) is NavigableString:
-            if p >= 0 and not flags[p] & MUTED:
-                stripped = node.strip()
-                if stripped:
-                    text[p] += len(stripped)
-            continue
-        if not isinstance(node, Tag):
-            continue
-        i = len(tags)
-        open_tags.append(node)
-        open_idx.append(i)
-        name = node.name
-        attrs = node.attrs
-        tok = _tokens_of(attrs, cache) if attrs else EMPTY
-        f = (flags[p] if p >= 0 else 0) | NAME_FLAGS.get(name, 0)
-        if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(node, tok, f):
-            f |= EXCLUDED
-        if tok and name not in NEVER_EXCLUDED:
-            if tok & PAID_TOKENS:
-                f |= EXCLUDED | PAID
-            elif tok & COMMERCE_TOKENS:
-                f |= COMMERCE
-        if tok and tok & CAPTION_CONTEXT:
-            f |= CAPTION
-        tags.append(node)
-        parent.append(p)
-        prev.append(last_kid[p] if p >= 0 else top_kid)
-        if p >= 0:
-            last_kid[p] = i
+    # open elements from the root down, each with the iterator over its remaining children:
+    # an explicit stack walks the tree in document order without recursion
+    stack: list[tuple[Iterator[PageElement], int]] = [(iter(soup.contents), -1)]
+    while stack:
+        children, p = stack[-1]
+        muted = p < 0 or bool(flags[p] & MUTED)
+        for node in children:
+            if type(node) is NavigableString:
+                if not muted:
+                    stripped = node.strip()
+                    if stripped:
+                        text[p] += len(stripped)
+                continue
+            if not isinstance(node, Tag):
+                continue
+            i = len(tags)
+            name = node.name
+            attrs = node.attrs
+            tok = _tokens_of(attrs, cache) if attrs else EMPTY
+            f = (flags[p] if p >= 0 else 0) | NAME_FLAGS.get(name, 0)
+            if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(node, tok, f):
+                f |= EXCLUDED
+            if tok and name not in NEVER_EXCLUDED:
+                if tok & PAID_TOKENS:
+                    f |= EXCLUDED | PAID
+                elif tok & COMMERCE_TOKENS:
+                    f |= COMMERCE
+            if tok and tok & CAPTION_CONTEXT:
+                f |= CAPTION
+            tags.append(node)
+            parent.append(p)
+            prev.append(last_kid[p] if p >= 0 else top_kid)
+            if p >= 0:
+                last_kid[p] = i
+            else:
+                top_kid = i
+            last_kid.append(-1)
+            names.append(name)
+            tokens.append(tok)
+            text.append(0)
+            flags.append(f)
+            if name in LINKING:
+                page_title = _read_link(tree, node, i, page_url, canonical, page_title)
+            if node.contents:
+                stack.append((iter(node.contents), i))
+                break
         else:
-            top_kid = i
-        last_kid.append(-1)
-        names.append(name)
-        tokens.append(tok)
-        text.append(0)
-        flags.append(f)
-        if name not in LINKING:
-            continue
-        href = attrs.get("href")
-        if name == "a":
-            rel = attrs.get("rel")
-            # rel=author/tag links and hreflang links to other editions are never stories
-            if (
-                isinstance(href, str)
-                and "hreflang" not in attrs
-                and not (rel and _NOT_STORY_RELS.intersection(attr_words(rel)))
-            ):
-                hrefs[i] = href
-        elif name == "base":
-            if isinstance(href, str) and href.strip() and tree.base == page_url:
-                tree.base = urljoin(page_url, href.strip())
-        elif name == "link":
-            rel = attrs.get("rel")
-            if rel and "canonical" in attr_words(rel) and isinstance(href, str):
-                canonical.append(href)
-        elif name == "title":
-            if not page_title:
-                page_title = node.get_text()
-        else:
-            key = attrs.get("property") or attrs.get("name")
-            content = attrs.get("content")
-            if isinstance(content, str) and key == "og:url":
-                canonical.append(content)
-            elif isinstance(content, str) and key in SITE_NAME_META:
-                tree.site_names.add(clean_visible(content).casefold())
+            stack.pop()
     for raw in [page_url, *canonical]:
         own = normalize_url(raw, page_url)
         if own is not None:
@@ -192,6 +171,44 @@ def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
         for part in TITLE_SEPARATOR.split(page_title):
             tree.site_names.add(clean_visible(part).casefold())
     return tree
+
+
+def _read_link(
+    tree: Tree, node: Tag, i: int, page_url: str, canonical: list[str], page_title: str
+) -> str:
+    """Record what a linking element says (story href, base, canonical, site name).
+
+    Returns the page title, read from the first <title> when none was read before.
+    """
+    name, attrs = node.name, node.attrs
+    href = attrs.get("href")
+    if name == "a":
+        rel = attrs.get("rel")
+        # rel=author/tag links and hreflang links to other editions are never stories
+        if (
+            isinstance(href, str)
+            and "hreflang" not in attrs
+            and not (rel and _NOT_STORY_RELS.intersection(attr_words(rel)))
+        ):
+            tree.hrefs[i] = href
+    elif name == "base":
+        if isinstance(href, str) and href.strip() and tree.base == page_url:
+            tree.base = urljoin(page_url, href.strip())
+    elif name == "link":
+        rel = attrs.get("rel")
+        if rel and "canonical" in attr_words(rel) and isinstance(href, str):
+            canonical.append(href)
+    elif name == "title":
+        if not page_title:
+            return node.get_text()
+    else:
+        key = attrs.get("property") or attrs.get("name")
+        content = attrs.get("content")
+        if isinstance(content, str) and key == "og:url":
+            canonical.append(content)
+        elif isinstance(content, str) and key in SITE_NAME_META:
+            tree.site_names.add(clean_visible(content).casefold())
+    return page_title
 
 
 def _excluded(node: Tag, tok: frozenset[str], flags: int) -> bool:
