@@ -50,7 +50,8 @@ def text_weight(text: str) -> int:
 
 # Share of control or replacement characters above which decoded "HTML" is binary junk.
 BINARY_RATIO = 0.05
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+# Control characters other than \t \n \v \f \r, DEL, and the replacement character.
+_JUNK_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
 
 def looks_binary(text: str, sample: int = 8192) -> bool:
@@ -58,12 +59,7 @@ def looks_binary(text: str, sample: int = 8192) -> bool:
     head = text[:sample]
     if not head:
         return False
-    junk = sum(
-        1
-        for char in head
-        if char == "\ufffd" or (char < " " and char not in _TEXT_CONTROLS) or char == "\x7f"
-    )
-    return junk / len(head) > BINARY_RATIO
+    return len(_JUNK_CHARS.findall(head)) / len(head) > BINARY_RATIO
 
 
 # Characters that take no room on screen: zero-width spaces and joiners, BOM, soft hyphen.
