@@ -242,3 +242,35 @@ def test_cards_no_block_prints_still_make_a_page_without_story_a_listing() -> No
     lone = _evidence(url="https://site.example/", words=80, cards=LISTING_MIN_TEASERS)
     assert decide_kind(lone).kind == "listing"
     assert decide_kind(replace(lone, cards=0)).kind == "other"
+
+
+def test_manual_page_credited_to_an_author_is_still_documentation() -> None:
+    """Code listings with a single evidence point (an author line) make documentation."""
+    html = f"""<html><head><meta name="author" content="Ana Ruiz"></head><body><main>
+      <h1>Scheduling tasks</h1>{_GUIDE_PROSE[:400]}{_CODE}{_GUIDE_PROSE[400:]}{_CODE}
+    </main></body></html>"""
+    result = extract(html, "https://tool.example/guide/scheduling.html")
+    assert result.kind == "other"
+    assert result.reason is not None and "documentation" in result.reason
+    post = _evidence(
+        url="https://tool.example/articles/scheduling", has_authors=True, code_blocks=2
+    )
+    assert decide_kind(post).kind == "article"
+
+
+def test_thread_labelled_an_article_by_opengraph_is_still_a_thread() -> None:
+    """Forum software's og:type=article does not make a thread on a forum host an article."""
+    html = _thread_page().replace(
+        "<html>", '<html><head><meta property="og:type" content="article"></head>'
+    )
+    result = extract(html, "https://community.vanowners.example/t/van-door-hinge/4411")
+    assert result.kind == "other"
+    assert result.reason == "forum or question thread"
+    declared = _evidence(
+        url="https://community.vanowners.example/t/van-door-hinge/4411",
+        declares_article=True,
+        has_date=True,
+    )
+    assert decide_kind(declared).kind == "other"
+    schema = replace(declared, types=frozenset({"newsarticle"}))
+    assert decide_kind(schema).kind == "article"

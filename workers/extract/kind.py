@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from workers.extract.metadata import ARTICLE_TYPES
+
 Kind = Literal["article", "listing", "other"]
 
 # Evidence points (declared article, publication date, authors, story-like URL) at which a
@@ -38,9 +40,11 @@ SECTION_URL_MAX_WORDS = 500
 MIN_LISTING_TEASERS = 3
 # A story slug: at least this many hyphens in the last path segment ("mayor-opens-new-bridge").
 SLUG_MIN_HYPHENS = 3
-# Code listings (<pre>) on a page without any article evidence that make it documentation.
-# Measured on the wcxb tune split: at two or more, 14 documentation pages and one blog post
-# (under /post/, which _ARTICLE_SEGMENTS now spares) of the pages with no evidence point.
+# Code listings (<pre>) on a page with neither a date nor an article declaration that make it
+# documentation. Measured on the wcxb tune split: at two or more, 14 documentation pages and
+# one blog post (under /post/, which _ARTICLE_SEGMENTS now spares) of the pages with no
+# evidence point; with an author credit or a story-like URL alone (manuals have both), 8
+# more manual pages and one post (under /articles/).
 DOC_MIN_CODE_BLOCKS = 2
 # Path segments under which a page without other evidence is still a post, never a doc or shop.
 _ARTICLE_SEGMENTS = frozenset(
@@ -117,6 +121,8 @@ _FORUM_SEGMENTS = frozenset(
     }
 )
 _FORUM_HOSTS = frozenset({"forum", "forums", "community", "bbs", "boards", "discuss"})
+# Path segments that name a discussion thread and nothing else ("topic" may be an essay).
+_THREAD_SEGMENTS = frozenset({"threads", "thread", "viewtopic.php", "showthread.php"})
 # Path segments of section, tag, author and archive pages.
 _LISTING_SEGMENTS = frozenset(
     {
@@ -207,19 +213,36 @@ def no_story(teasers: int, reason: str) -> KindDecision:
     return KindDecision("other", reason)
 
 
-def forum_page(url: str, types: frozenset[str]) -> bool:
-    """A discussion or question thread, by structured data, path or host name."""
+def _forum_markup_or_host(url: str, types: frozenset[str]) -> tuple[bool, list[str]]:
+    """Whether thread markup or a forum host name the page, and its lower-cased path segments."""
     if types & _FORUM_TYPES:
-        return True
+        return True, []
     try:
         parts = urlsplit(url)
     except ValueError:
-        return False
+        return False, []
     segments = [segment.lower() for segment in parts.path.split("/") if segment]
-    if _FORUM_SEGMENTS.intersection(segments[:-1] if len(segments) > 1 else segments):
-        return True
-    host = (parts.hostname or "").split(".", 1)[0]
-    return host in _FORUM_HOSTS
+    return (parts.hostname or "").split(".", 1)[0] in _FORUM_HOSTS, segments
+
+
+def forum_page(url: str, types: frozenset[str]) -> bool:
+    """A discussion or question thread, by structured data, path or host name."""
+    named, segments = _forum_markup_or_host(url, types)
+    return named or bool(
+        _FORUM_SEGMENTS.intersection(segments[:-1] if len(segments) > 1 else segments)
+    )
+
+
+def thread_page(url: str, types: frozenset[str]) -> bool:
+    """A discussion thread by signs that outweigh an OpenGraph "article" declaration.
+
+    Forum software labels every thread og:type=article; a forum host, thread markup or a
+    thread path then still makes it a thread, unless schema.org markup declares an article.
+    """
+    if types & ARTICLE_TYPES:
+        return False
+    named, segments = _forum_markup_or_host(url, types)
+    return named or bool(_THREAD_SEGMENTS.intersection(segments[:-1]))
 
 
 def site_root(url: str) -> bool:
@@ -236,7 +259,9 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     points = evidence_points(evidence)
     words, teasers = evidence.words, evidence.teasers
     cards = max(teasers, evidence.cards)
-    if not evidence.declares_article and forum_page(evidence.url, evidence.types):
+    if forum_page(evidence.url, evidence.types) and (
+        not evidence.declares_article or thread_page(evidence.url, evidence.types)
+    ):
         return KindDecision("other", "forum or question thread")
     if site_root(evidence.url) and (teasers >= MIN_LISTING_TEASERS or points == 0):
         # A home page is its cards; one without cards or any story evidence is a front door.
@@ -260,12 +285,14 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     segments = _segments(evidence.url)
     if segments is None:
         return KindDecision("article")
-    if points == 0 and not _ARTICLE_SEGMENTS.intersection(segments):
-        # Nothing says story: a page of code listings is documentation, a page with a buy
-        # button is a product page (or a shop's grid, when it carries cards).
+    undated = not evidence.has_date and not evidence.declares_article
+    if undated and not _ARTICLE_SEGMENTS.intersection(segments):
+        # Neither dated nor declared: a page of code listings is documentation, credited or
+        # not; with no evidence at all, a page with a buy button is a product page (or a
+        # shop's grid, with cards).
         if evidence.code_blocks >= DOC_MIN_CODE_BLOCKS:
-            return KindDecision("other", "documentation page (code listings, no article evidence)")
-        if evidence.shop_button:
+            return KindDecision("other", "documentation page (code listings, no date)")
+        if points == 0 and evidence.shop_button:
             return no_story(cards, "product page (buy button, no article evidence)")
     if _OTHER_SEGMENTS.intersection(segments) and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
