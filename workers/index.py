@@ -34,6 +34,9 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # ITEM_BACKOFF seconds and doubling, before the batch as a whole is retried later.
 ITEM_RETRIES = 3
 ITEM_BACKOFF = 0.5
+# What a bulk response is cut down to: items stay in request order, each with its status and
+# (when refused) error; the rest of each item (index, id, version, shards, seq_no) is not read.
+BULK_RESPONSE_FIELDS = ["items.*.status", "items.*.error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +347,9 @@ class SearchIndex:
             with es_errors("bulk indexing"):
                 # A ready NDJSON body: the client's serialiser passes bytes through as sent.
                 body: Any = b"\n".join(self._operations(pending)) + b"\n"
-                response = self.client.bulk(operations=body, refresh=refresh)
+                response = self.client.bulk(
+                    operations=body, refresh=refresh, filter_path=BULK_RESPONSE_FIELDS
+                )
             later: list[Action] = []
             conflicts: list[Action] = []
             for action, item in zip(pending, response["items"], strict=True):
