@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from urllib.parse import urlsplit
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import structlog
 
 from workers.archive import WarcArchive
-from workers.discovery import schedule_revisit
+from workers.discovery import next_revisit
 from workers.errors import (
     FetchError,
     HttpStatusError,
@@ -21,7 +21,7 @@ from workers.errors import (
     UpstreamUnavailable,
 )
 from workers.fetch import ACCEPT_HEADER, Fetcher, FetchResult, Validators
-from workers.frontier import ROBOTS_ERROR_TTL, CachedRobots, Frontier
+from workers.frontier import ROBOTS_ERROR_TTL, CachedRobots, Fetched, Frontier
 from workers.linkpolicy import decide
 from workers.models import Source
 from workers.robots import RobotsPolicy, robots_policy
@@ -345,23 +345,25 @@ def links_to_follow(
 
 def record_parsed(frontier: Frontier, record: FetchRecord) -> None:
     """Remember a fetch only once it is complete: parsed, and its documents indexed (the
-    index task calls this). A page whose parse or index step failed or was lost (a crash,
+    index stage calls this). A page whose parse or index step failed or was lost (a crash,
     a Redis restart) is fetched again by the next visit. An article gets its next revisit."""
-    first = frontier.record_fetch(
-        record.requested_url,
-        source=record.source,
-        etag=record.etag,
-        last_modified=record.last_modified,
-        content_key=record.page_key,
-        ttl=URL_STATE_TTL,
-        archive_ref=record.archive_ref,
-        content_fetched_at=record.fetched_at,
-        robots_tag=record.robots_tag,
-    )
-    if record.kind == "article":
-        # offsets count from the first fetch; the next is the first after this fetch (a
-        # slow parse or index step does not skip one)
-        fetched = record.fetched_at or time.time()
-        schedule_revisit(
-            frontier, record.source, record.requested_url, first, record.revisit, fetched
-        )
+    record_parsed_many(frontier, [record])
+
+
+def record_parsed_many(frontier: Frontier, records: Sequence[FetchRecord]) -> None:
+    """`record_parsed` for the pages of an index batch: two round trips for all of them."""
+    fetches = [
+        Fetched(record.requested_url, record.source, record.etag, record.last_modified,
+                record.page_key, record.archive_ref, record.fetched_at, record.robots_tag)
+        for record in records
+    ]  # fmt: skip
+    firsts = frontier.record_fetches(fetches, URL_STATE_TTL)
+    revisits: list[tuple[str, str, float | None]] = []
+    for record, first in zip(records, firsts, strict=True):
+        if record.kind == "article" and record.revisit:
+            # offsets count from the first fetch; the next is the first after this fetch (a
+            # slow parse or index step does not skip one)
+            fetched = record.fetched_at or time.time()
+            due = next_revisit(first, fetched, record.revisit)
+            revisits.append((record.source, record.requested_url, due))
+    frontier.schedule_revisits(revisits)

@@ -118,20 +118,6 @@ def queue_revisits(
     return sent
 
 
-def schedule_revisit(
-    frontier: Frontier,
-    source: str,
-    url: str,
-    first: float,
-    schedule: Sequence[int],
-    fetched_at: float,
-) -> None:
-    """An article fetched at `fetched_at` was recorded: its next revisit is the first offset
-    from its first fetch after that (none when the schedule is over)."""
-    if schedule:
-        frontier.schedule_revisit(source, url, next_revisit(first, fetched_at, schedule))
-
-
 # --- what a parsed page leads to (the parse task) ---------------------------------------------
 
 

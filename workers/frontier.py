@@ -4,7 +4,7 @@ due revisits, feed freshness, and the feeds and child sitemaps found along the w
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -125,6 +125,38 @@ def robots_error_ttl(retry_backoff: float, retry_backoff_max: float) -> float:
     return max(min(retry_backoff, retry_backoff_max / 2), 0.05)
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One successful fetch to remember (see Frontier.record_fetch)."""
+
+    url: str
+    source: str
+    etag: str | None
+    last_modified: str | None
+    content_key: str | None
+    archive_ref: str | None = None
+    content_fetched_at: float | None = None
+    robots_tag: str | None = None
+
+    def mapping(self, now: float) -> dict[Any, str | float]:
+        """The fields of the URL's state this fetch sets, `now` being its record time."""
+        mapping: dict[Any, str | float] = {
+            "url": self.url,
+            "source": self.source,
+            "fetched_at": now,
+            "etag": self.etag or "",
+            "last_modified": self.last_modified or "",
+            "robots_tag": self.robots_tag or "",
+        }
+        if self.content_key is not None:
+            mapping["content_key"] = self.content_key
+        if self.archive_ref is not None:
+            mapping["archive"] = self.archive_ref
+        if self.content_fetched_at is not None:
+            mapping["content_fetched_at"] = self.content_fetched_at
+        return mapping
+
+
 class Frontier:
     """Shared crawl state; every method is safe to call from many workers at once."""
 
@@ -219,29 +251,26 @@ class Frontier:
         `robots_tag` the response's X-Robots-Tag, which a re-parse honours. Returns when the
         URL was first fetched (this fetch, unless an earlier one was kept).
         """
-        mapping: dict[Any, str | float] = {
-            "url": url,
-            "source": source,
-            "fetched_at": time.time(),
-            "etag": etag or "",
-            "last_modified": last_modified or "",
-            "robots_tag": robots_tag or "",
-        }
-        if content_key is not None:
-            mapping["content_key"] = content_key
-        if archive_ref is not None:
-            mapping["archive"] = archive_ref
-        if content_fetched_at is not None:
-            mapping["content_fetched_at"] = content_fetched_at
-        key = f"url:{url_id(url)}"
+        fetch = Fetched(url, source, etag, last_modified, content_key, archive_ref,
+                        content_fetched_at, robots_tag)  # fmt: skip
+        return self.record_fetches([fetch], ttl)[0]
+
+    def record_fetches(self, fetches: Sequence[Fetched], ttl: int) -> list[float]:
+        """`record_fetch` for many URLs in one round trip (the pages of an index batch);
+        returns when each was first fetched."""
+        if not fetches:
+            return []
+        now = time.time()
         with redis_errors("recording a fetch"):
             pipe = self.client.pipeline(transaction=True)
-            pipe.hset(key, mapping=mapping)
-            pipe.hsetnx(key, "first_fetched_at", content_fetched_at or mapping["fetched_at"])
-            pipe.hget(key, "first_fetched_at")
-            pipe.expire(key, ttl)
-            first = pipe.execute()[2]
-        return float(first)
+            for fetch in fetches:
+                key = f"url:{url_id(fetch.url)}"
+                pipe.hset(key, mapping=fetch.mapping(now))
+                pipe.hsetnx(key, "first_fetched_at", fetch.content_fetched_at or now)
+                pipe.hget(key, "first_fetched_at")
+                pipe.expire(key, ttl)
+            replies = pipe.execute()
+        return [float(first) for first in replies[2::4]]
 
     def parsed_pages(self, source: str | None = None) -> Iterator[tuple[str, str, str, str | None]]:
         """(url, source, page key, archive place or None) of every URL parsed before."""
@@ -259,13 +288,7 @@ class Frontier:
 
     def content_fetched_at(self, url: str) -> float | None:
         """When the content last parsed for this URL was fetched (None when unknown)."""
-        with redis_errors("reading URL state"):
-            stamp, visited = cast(
-                list[bytes | None],
-                self.client.hmget(f"url:{url_id(url)}", "content_fetched_at", "fetched_at"),
-            )
-        value = stamp or visited
-        return float(value) if value else None
+        return self.content_fetched_many([url])[0]
 
     def robots_tag(self, url: str) -> str | None:
         """The X-Robots-Tag header the URL's content was fetched with (None: none)."""
@@ -314,12 +337,20 @@ class Frontier:
 
     def schedule_revisit(self, source: str, url: str, due: float | None) -> None:
         """Fetch the URL again at `due` (epoch seconds); None: never again."""
-        key = f"revisit:{source}"
+        self.schedule_revisits([(source, url, due)])
+
+    def schedule_revisits(self, revisits: Sequence[tuple[str, str, float | None]]) -> None:
+        """`schedule_revisit` of many (source, url, due) in one round trip."""
+        if not revisits:
+            return
         with redis_errors("scheduling a revisit"):
-            if due is None:
-                self.client.zrem(key, url)
-            else:
-                self.client.zadd(key, {url: due})
+            pipe = self.client.pipeline(transaction=False)
+            for source, url, due in revisits:
+                if due is None:
+                    pipe.zrem(f"revisit:{source}", url)
+                else:
+                    pipe.zadd(f"revisit:{source}", {url: due})
+            pipe.execute()
 
     def due_revisits(self, source: str, now: float, limit: int) -> list[tuple[str, float | None]]:
         """Up to `limit` URLs of the source due by `now`, earliest first, with when each
