@@ -4,10 +4,11 @@ Documents are synthetic articles and teasers shaped like the parse stage's outpu
 ten to a page as pages arrive. Each round indexes the same N documents two ways into fresh
 indices made from the project's templates, alternating which goes first:
 
-- stage: a thread does for every page what the `index.bulk` task does (open the run's
-  token, push to the Redis buffer) while the flusher drains the buffer as `index.flush`
-  does (batches of BATCH_DOCS documents or BATCH_BYTES; each page's run tally recorded
-  and its token closed); timed until every document is written;
+- stage: a thread does for every page what the `index.bulk` task does (push to the
+  Redis buffer, opening the run's token in the same round trip) while the flusher
+  drains the buffer as `index.flush` does (batches of BATCH_DOCS documents or
+  BATCH_BYTES; each page's run tally recorded and its token closed); timed until every
+  document is written;
 - raw: `elasticsearch.helpers.bulk(chunk_size=500)` over the same documents.
 
 Printed: docs/s of each, per round and the median, and the ratio stage/raw. Needs the
@@ -114,8 +115,8 @@ def run_stage(es: Any, client: redis.Redis, pages: list[list[Action]]) -> float:
     def produce() -> None:
         for number, page in enumerate(pages):
             token = f"bench-{number}:flush"
-            runs.open_task(run_id, token)
-            buffer.push(Entry([a.to_json() for a in page], "http://bench.test/", run_id, token))
+            entry = Entry([a.to_json() for a in page], "http://bench.test/", run_id, token)
+            buffer.push(entry, runs)  # the run's token opened in the same round trip
 
     started = time.perf_counter()
     producer = threading.Thread(target=produce)

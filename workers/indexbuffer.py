@@ -142,7 +142,12 @@ class _Batch:
     @classmethod
     def of(cls, raw: list[bytes]) -> _Batch:
         entries = [Entry.decode(item) for item in raw]
-        actions = [Action.from_json(a) for entry in entries for a in entry.actions]
+        # The decoded dicts belong to this batch alone: no copies (as Action.from_json makes).
+        actions = [
+            Action(a["kind"], a["doc_id"], a["doc"], a.get("on_create") or {}, a.get("version"))
+            for entry in entries
+            for a in entry.actions
+        ]
         ids = frozenset(a.doc_id for a in actions if a.kind == "articles")
         return cls(raw, entries, actions, ids)
 
@@ -180,10 +185,19 @@ class IndexBuffer:
 
     # producers --------------------------------------------------------------------------
 
-    def push(self, entry: Entry) -> int:
-        """Append a page's documents; returns the number of pages now waiting."""
+    def push(self, entry: Entry, runs: Runs | None = None) -> int:
+        """Append a page's documents; returns the number of pages now waiting.
+
+        With `runs`, the entry's token is opened in its run (`Runs.open_task`) in the same
+        round trip and atomically: the run waits for the entry exactly when it is buffered.
+        """
         with redis_errors("buffering documents"):
-            return int(self.client.rpush(self.buffer_key, entry.encode()))
+            if runs is None or not (entry.run_id and entry.token):
+                return int(self.client.rpush(self.buffer_key, entry.encode()))
+            pipe = self.client.pipeline(transaction=True)
+            runs.queue_open(pipe, entry.run_id, entry.token)
+            pipe.rpush(self.buffer_key, entry.encode())
+            return int(pipe.execute()[-1])
 
     def claim_schedule(self) -> bool:
         """True when no flush is scheduled yet: the caller schedules one."""
@@ -344,15 +358,16 @@ class IndexBuffer:
 def settle(
     runs: Runs,
     done: list[tuple[Entry, list[tuple[str, str]], list[tuple[dict[str, Any], str]]]],
-    on_complete: Callable[[dict[str, Any]], None] | None = None,
+    on_complete: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> None:
-    """After a batch: dead-letter each refused document with its reason, record each page's
-    written documents in its run, call `on_complete` with each page's fetch record (the
-    page now counts as fetched), and close the run's token for the page."""
+    """After a batch: call `on_complete` once with the fetch records of its pages (each
+    now counts as fetched), dead-letter each refused document with its reason, record each
+    page's written documents in its run, and close the run's token for the page."""
+    completes = [entry.completes for entry, _, _ in done if entry.completes]
+    if on_complete is not None and completes:
+        on_complete(completes)
     finished: list[tuple[str, str, list[str], list[str]]] = []
     for entry, written, bad in done:
-        if on_complete is not None and entry.completes:
-            on_complete(entry.completes)
         for action, reason in bad:
             log.error("document_rejected", kind=action["kind"], doc_id=action["doc_id"],
                       reason=reason, url=entry.page_url)  # fmt: skip

@@ -232,9 +232,14 @@ class Runs:
             pipe = self.client.pipeline(transaction=False)
             if tally is not None:
                 self._tally(pipe, run_id, tally[0], tally[1])
-            pipe.zadd(self._key(run_id, "open"), {task_id: time.time()})
-            pipe.expire(self._key(run_id, "open"), RUN_TTL)
+            self.queue_open(pipe, run_id, task_id)
             pipe.execute()
+
+    def queue_open(self, pipe: Any, run_id: str, task_id: str) -> None:
+        """Queue on `pipe` the opening of a task (as `open_task`), so a caller's own write
+        goes in the same round trip (the index buffer's push)."""
+        pipe.zadd(self._key(run_id, "open"), {task_id: time.time()})
+        pipe.expire(self._key(run_id, "open"), RUN_TTL)
 
     def close_task(self, run_id: str, task_id: str) -> None:
         """The task finished for good (success, dropped, or dead-lettered)."""

@@ -13,7 +13,14 @@ import structlog
 from celery import Task
 
 from workers.app import QUEUES, Resources, app, resources
-from workers.crawl import Busy, FetchRecord, Outcome, links_to_follow, record_parsed
+from workers.crawl import (
+    Busy,
+    FetchRecord,
+    Outcome,
+    links_to_follow,
+    record_parsed,
+    record_parsed_many,
+)
 from workers.discovery import due_seeds, feed_unchanged, found_on_page, queue_revisits
 from workers.errors import (
     ExtractionError,
@@ -486,9 +493,7 @@ def _buffer(task: IngestTask, entry: Entry, *, flush_here: bool) -> None:
     res = task.res
     buffer = res.index_buffer
     try:
-        if entry.run_id and entry.token:
-            res.runs.open_task(entry.run_id, entry.token)
-        pages = buffer.push(entry)
+        pages = buffer.push(entry, res.runs)  # opens the run's token in the same round trip
     except Retryable as exc:
         task.retry_later(exc)
     # The documents are safe in the buffer now: nothing below may fail this task (a retry
@@ -535,9 +540,9 @@ def index_flush(self: IngestTask, attempt: int = 0) -> None:
         self.come_back(FLUSH_DELAY)
 
 
-def _complete(res: Resources, record: dict[str, Any]) -> None:
-    """A page's documents are written: from now on it counts as fetched."""
-    record_parsed(res.frontier, FetchRecord(**record))
+def _complete(res: Resources, records: list[dict[str, Any]]) -> None:
+    """Pages' documents are written: from now on they count as fetched."""
+    record_parsed_many(res.frontier, [FetchRecord(**record) for record in records])
 
 
 def _flush_now(res: Resources) -> FlushReport:
