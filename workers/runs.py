@@ -222,17 +222,28 @@ class Runs:
             result = cast(list[int], self._admit(keys=keys, args=args))
         return [bool(sent) for sent in result]
 
-    def open_task(self, run_id: str, task_id: str, *, tally: tuple[str, str] | None = None) -> None:
+    def open_task(
+        self,
+        run_id: str,
+        task_id: str,
+        *,
+        tally: tuple[str, str] | None = None,
+        closes: str | None = None,
+    ) -> None:
         """Register a task the run must wait for (parse and index hops, reschedules).
 
         `tally` (what, member) is added to one of the run's tallies in the same round trip,
         as `record` would (the fetch that sends a parse hop counts its URL as fetched).
+        `closes` is closed in it too, after the new one is open (so the run cannot finish
+        in between): a task handing the run over to the one it sends as its last step.
         """
         with redis_errors("opening a task"):
             pipe = self.client.pipeline(transaction=False)
             if tally is not None:
                 self._tally(pipe, run_id, tally[0], tally[1])
             self.queue_open(pipe, run_id, task_id)
+            if closes is not None:
+                pipe.zrem(self._key(run_id, "open"), closes)
             pipe.execute()
 
     def queue_open(self, pipe: Any, run_id: str, task_id: str) -> None:

@@ -101,7 +101,7 @@ class IngestTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
 
     def on_success(self, retval: Any, task_id: str, args: Any, kwargs: dict[str, Any]) -> None:
         run_id = kwargs.get("run_id")
-        if run_id:
+        if run_id and not getattr(self.request, "handed_over", False):
             self.res.runs.close_task(run_id, task_id)
 
     def on_failure(
@@ -216,13 +216,22 @@ def _send_hop(
     key: str,
     *,
     tally: tuple[str, str] | None = None,
+    last_step_of: IngestTask | None = None,
     **kwargs: Any,
 ) -> None:
     """Send the next stage's task, registered with the run first so `--wait` waits for it
-    (with `tally` recorded in the run in the same round trip)."""
+    (with `tally` recorded in the run in the same round trip).
+
+    `last_step_of`: the running task that sends it as its last step; that task leaves the
+    run in the same round trip (the new one open first, so the run cannot finish in
+    between) instead of in a second one when it returns.
+    """
     task_id = child_task_id(run_id or new_run_id(), stage, key)
     if run_id:
-        resources().runs.open_task(run_id, task_id, tally=tally)
+        closes = last_step_of.request.id if last_step_of is not None else None
+        resources().runs.open_task(run_id, task_id, tally=tally, closes=closes)
+        if last_step_of is not None:
+            last_step_of.request.handed_over = True
     task.apply_async(kwargs={**kwargs, "run_id": run_id}, task_id=task_id)
 
 
@@ -315,7 +324,7 @@ def fetch(
                     res.frontier.forget_feed(source, url)
                 except Retryable as forget_exc:  # read again next run, and forgotten then
                     log.warning("feed_not_forgotten", error=str(forget_exc))
-            _send_hop(index_gone, run_id, "gone", url, url=url)
+            _send_hop(index_gone, run_id, "gone", url, last_step_of=self, url=url)
         return
     if isinstance(result, Busy):
         self.come_back(result.come_back_in(src), slot_reserved=result.reserved)
@@ -334,7 +343,7 @@ def fetch(
                     parse_page, run_id, "links", f"{url}|{result.page_key}",
                     page_key=result.page_key, url=result.final_url or url, requested_url=url,
                     source=source, depth=depth, archive_ref=result.archive_ref,
-                    robots_tag=res.frontier.robots_tag(url), links_only=True,
+                    robots_tag=res.frontier.robots_tag(url), links_only=True, last_step_of=self,
                 )  # fmt: skip
         return
     log.info("page_fetched", final_url=result.final_url, page_key=result.page_key)
@@ -344,6 +353,7 @@ def fetch(
         "parse",
         f"{url}|{result.page_key}",
         tally=("fetched", url),
+        last_step_of=self,
         page_key=result.page_key,
         url=result.final_url,
         requested_url=url,
