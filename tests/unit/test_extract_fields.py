@@ -297,3 +297,46 @@ def test_a_date_printed_beside_the_headline_is_the_publication_date() -> None:
     updated = extract(_hero_page("<div>Last updated on October 1, 2025</div>"), url)
     assert updated.article is not None
     assert updated.article.published_at is None
+
+
+_FERRY_STORY = "".join(
+    f"<p>Paragraph {n}: the ferry company said the new timetable adds two crossings on "
+    f"weekdays and moves the first sailing of the day forty minutes earlier.</p>"
+    for n in range(5)
+)
+
+
+def _titled_page(h1: str, og_title: str = "Ferry timetable 2025: all changes") -> str:
+    return f"""<html><head><meta property="og:title" content="{og_title}">
+    <meta property="og:site_name" content="Island Courier"></head>
+    <body><main><h1>{h1}</h1>{_FERRY_STORY}</main></body></html>"""
+
+
+def test_title_is_the_printed_headline_over_a_differing_declared_one() -> None:
+    """The page's one <h1> is the title when the declared (og:title) headline differs."""
+    page = _titled_page("Two more ferry crossings on weekdays from March")
+    article = extract(page, "https://courier.example/2025/02/ferry-timetable").article
+    assert article is not None
+    assert article.title == "Two more ferry crossings on weekdays from March"
+    assert article.provenance["title"] == "dom"
+
+
+def test_declared_title_stays_when_the_h1_is_short_or_only_spaced_differently() -> None:
+    """A logo-length <h1>, or one whose kicker runs into the headline, keeps the declared title."""
+    url = "https://courier.example/2025/02/ferry-timetable"
+    for h1 in ("Island Courier", "Ferries", "<span>Ferry timetable 2025</span>All changes"):
+        article = extract(_titled_page(h1), url).article
+        assert article is not None
+        assert article.title == "Ferry timetable 2025: all changes", h1
+
+
+def test_news_article_keeps_its_declared_headline() -> None:
+    """A page declaring a NewsArticle keeps the headline its desk declared over its <h1>."""
+    page = _titled_page("Two more ferry crossings on weekdays from March").replace(
+        "</head>",
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Ferry timetable 2025: all changes"}</script></head>',
+    )
+    article = extract(page, "https://courier.example/2025/02/ferry-timetable").article
+    assert article is not None
+    assert article.title == "Ferry timetable 2025: all changes"
