@@ -137,8 +137,7 @@ def parse_html(html: str) -> BeautifulSoup:
 
 
 def attr_text(value: object) -> str:
-    """An attribute's value as text: a string as is, a list of tokens (a tree parsed with
-    multi-valued attributes) joined by spaces, anything else empty."""
+    """An attribute's value as text; a token list (from a default bs4 parse) joined by spaces."""
     if isinstance(value, str):
         return value
     if isinstance(value, list):
