@@ -82,7 +82,9 @@ def test_product_and_forum_markup_make_other_with_a_reason() -> None:
         decision = decide_kind(_evidence(types=frozenset(types)))
         assert decision.kind == "other"
         assert decision.reason
-    declared = _evidence(types=frozenset({"product"}), declares_article=True, has_date=True)
+    declared = _evidence(
+        types=frozenset({"product", "article"}), declares_article=True, has_date=True
+    )
     assert decide_kind(declared).kind == "article"
 
 
@@ -274,3 +276,20 @@ def test_thread_labelled_an_article_by_opengraph_is_still_a_thread() -> None:
     assert decide_kind(declared).kind == "other"
     schema = replace(declared, types=frozenset({"newsarticle"}))
     assert decide_kind(schema).kind == "article"
+
+
+def test_product_markup_without_article_markup_is_a_product_page_despite_evidence() -> None:
+    """Dated, credited product pages are other; with a listing's cards a grid; articles stay."""
+    product = _evidence(
+        url="https://kettles.example/shop/enamel-kettle-red-two-litres",
+        has_date=True,
+        has_authors=True,
+        declares_article=True,
+        types=frozenset({"product", "offer", "webpage"}),
+    )
+    decision = decide_kind(product)
+    assert decision.kind == "other"
+    assert decision.reason is not None and "product" in decision.reason
+    assert decide_kind(replace(product, cards=LISTING_MIN_TEASERS)).kind == "listing"
+    for marked in ({"blogposting"}, {"review"}):
+        assert decide_kind(replace(product, types=product.types | marked)).kind == "article"

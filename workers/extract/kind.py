@@ -55,6 +55,9 @@ _DATE_PATH = re.compile(r"/(?:19|20)\d\d/")
 # schema.org types of pages that are not articles (lower-cased, as metadata reads them).
 _PRODUCT_TYPES = frozenset({"product", "productgroup", "offer", "aggregateoffer"})
 _FORUM_TYPES = frozenset({"discussionforumposting", "qapage"})
+# Measured on the wcxb tune split: every article page with product markup also declares an
+# article type; six product and service pages with product markup alone were typed article.
+_REVIEW_TYPES = frozenset({"review", "criticreview", "userreview"})
 # Path segments of service, shop, forum and documentation pages (a story slug under them,
 # "/about/blog/how-we-test-pipes", still reads as an article).
 _OTHER_SEGMENTS = frozenset(
@@ -266,6 +269,17 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     if site_root(evidence.url) and (teasers >= MIN_LISTING_TEASERS or points == 0):
         # A home page is its cards; one without cards or any story evidence is a front door.
         return no_story(cards, "home page without cards")
+    if (
+        evidence.types & _PRODUCT_TYPES
+        and not evidence.types & ARTICLE_TYPES
+        and not evidence.types & _REVIEW_TYPES
+    ):
+        # Shop software dates and credits its product pages too; product markup with no
+        # article or review markup beside it is a product page, or a shop's grid when it
+        # carries as many cards as a listing (a product page's related items are fewer).
+        if cards >= LISTING_MIN_TEASERS:
+            return KindDecision("listing")
+        return KindDecision("other", "product page (structured data)")
     if points >= FULL_EVIDENCE:
         return KindDecision("article")
     if evidence.declares_article and evidence.has_date and evidence.has_authors:
