@@ -24,9 +24,10 @@ from devset_extractors import ours  # noqa: E402
 # title 0.814, authors 0.829, day 0.977, articles typed article 0.977; wcxb article word F1
 # 0.893, title 0.761 (0.752 before a differing <h1> was taken as the printed headline), day
 # 0.772 (0.685 before dates printed beside the headline were read), `with` snippets 0.764,
-# `without` absent 0.973, articles typed article 0.945, listing/collection typed listing 0.661
-# (0.559 before cards outside printed teaser blocks were counted), other types not article
-# 0.651 (0.631 before manuals credited to an author and og:type=article threads were other).
+# `without` absent 0.973, articles typed article 0.945, listing/collection typed listing 0.678
+# (0.559 before cards outside printed teaser blocks were counted and product markup alone made
+# product pages), other types not article 0.678 (0.631 before manuals credited to an author,
+# og:type=article threads and pages with product markup alone were other).
 DEVSET_FLOORS = {"shingle_f1": 0.95, "word_f1": 0.94, "title": 0.78, "authors": 0.80, "date": 0.95}
 DEVSET_KIND_FLOORS = {"article_as_article": 0.95}
 WCXB_FLOORS = {"word_f1": 0.87, "title": 0.74, "date": 0.74, "with": 0.74, "clean": 0.95}
