@@ -1,10 +1,11 @@
 """The index stage: documents of many pages batched into few bulk requests, via Redis.
 
-A page's `index.bulk` task appends its documents to a Redis list (the buffer) and is done;
-a flusher drains the buffer in batches bounded by documents and bytes. A flush runs when
-the buffer holds a batch's worth (in the task that filled it) or after FLUSH_DELAY seconds
-(an `index.flush` task scheduled by the first page to arrive), so a lone article is not
-held back.
+A page's parse task (or an `index.bulk` task: a message queued by an older worker, a
+replayed dead letter) appends its documents to a Redis list (the buffer) and is done; a
+flusher drains the buffer in batches bounded by documents and bytes. A flush runs when the
+buffer holds a batch's worth (an `index.flush` sent by the page that filled it, or the
+`index.bulk` task itself) or after FLUSH_DELAY seconds (an `index.flush` scheduled by the
+first page to arrive), so a lone article is not held back.
 
 Nothing is lost when a flusher dies mid-batch: entries move atomically from the buffer to
 an in-flight list and leave it only once Elasticsearch has answered for them, and only the
