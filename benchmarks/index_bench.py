@@ -11,7 +11,10 @@ indices made from the project's templates, alternating which goes first:
   document is written;
 - raw: `elasticsearch.helpers.bulk(chunk_size=500)` over the same documents.
 
-Printed: docs/s of each, per round and the median, and the ratio stage/raw. Needs the
+Before the timed rounds both run once untimed (a warm-up: Elasticsearch's first indices,
+mappings and JIT, and this process's imports and connections, would otherwise all be
+charged to whichever goes first). Printed: docs/s of each, per timed round and the
+median, and the ratio stage/raw. Needs the
 services of `scripts/run` (or any REDIS_URL / ELASTICSEARCH_URL):
 
     REDIS_URL=redis://127.0.0.1:6379/0 ELASTICSEARCH_URL=http://127.0.0.1:9200 \\
@@ -159,6 +162,8 @@ def main() -> None:
     es = make_client(os.environ["ELASTICSEARCH_URL"], timeout=120)
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
     pages = make_pages(args.docs)
+    run_stage(es, client, pages)  # the warm-up, for both, not counted
+    run_raw(es, pages)
     stage_rates: list[float] = []
     raw_rates: list[float] = []
     for round_no in range(args.rounds):
