@@ -7,8 +7,10 @@ indices made from the project's templates, alternating which goes first:
 - stage: a thread does for every page what the `index.bulk` task does (push to the
   Redis buffer, opening the run's token in the same round trip) while the flusher
   drains the buffer as `index.flush` does (batches of BATCH_DOCS documents or
-  BATCH_BYTES; each page's run tally recorded and its token closed); timed until every
-  document is written;
+  BATCH_BYTES; each page's run tally recorded and its token closed), starting when a
+  page fills a batch (as that page sends `index.flush`) or FLUSH_DELAY after the last
+  flush, not polling an emptying buffer into small batches; timed from the first push
+  until every document is written;
 - raw: `elasticsearch.helpers.bulk(chunk_size=500)` over the same documents.
 
 Before the timed rounds both run once untimed (a warm-up: Elasticsearch's first indices,
@@ -36,7 +38,7 @@ import redis
 from elasticsearch.helpers import bulk
 
 from workers.index import Action, SearchIndex, make_client
-from workers.indexbuffer import Entry, EntryResult, IndexBuffer, settle
+from workers.indexbuffer import FLUSH_DELAY, Entry, EntryResult, IndexBuffer, settle
 from workers.runs import Runs, new_run_id
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,19 +117,29 @@ def run_stage(es: Any, client: redis.Redis, pages: list[list[Action]]) -> float:
         written += sum(len(ok) for _, ok, _ in results)
         settle(runs, results)
 
+    due = threading.Event()  # an `index.flush` is sent
+
     def produce() -> None:
         for number, page in enumerate(pages):
             token = f"bench-{number}:flush"
             entry = Entry([a.to_json() for a in page], "http://bench.test/", run_id, token)
-            buffer.push(entry, runs)  # the run's token opened in the same round trip
+            # The run's token opened in the same round trip.
+            pages_waiting = buffer.push(entry, runs)
+            if buffer.full(pages_waiting):
+                due.set()  # the page that fills a batch sends a flush
+        due.set()
 
     started = time.perf_counter()
     producer = threading.Thread(target=produce)
     producer.start()
+    batches = 0
     while written < total:
-        if not buffer.flush(index, done).batches:
-            time.sleep(0.005)
+        # As index.flush runs: when a page fills a batch, or FLUSH_DELAY after a page came.
+        due.wait(FLUSH_DELAY)
+        due.clear()
+        batches += buffer.flush(index, done).batches
     seconds = time.perf_counter() - started
+    print(f"  stage: {batches} bulk requests for {total} documents")
     producer.join()
     drop(es, index)
     summary = runs.summary(run_id)
