@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -68,11 +69,11 @@ _AGENCY_PATTERN = "|".join(re.escape(spelling) for spelling in _credit_spellings
 
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|reporting|story|text|words|photos?|edited)\s+by|by|from|von|vom|"
-    r"par|por|door|av|af|ved|texto|text|autor(?:in)?|autore|author|auteur|auteure|"
+    r"par|por|door|av|af|ved|texto|text|autor(?:in|en)?|autore|authors?|auteur|auteure|"
     r"reportage|reporter|escrito por|publicado por|pubblicato da|geschrieben von|"
     r"eine analyse von|ein kommentar von|ein interview von|analyse von|kommentar von|"
     r"\u8d23\u7f16|\u8d23\u4efb\u7f16\u8f91|\u4f5c\u8005|\u8bb0\u8005|\u64b0\u7a3f|\u6587)"
-    r"(?:\s*[:\-\u2013\u2014\uff1a/]\s*|\s+)",
+    r"(?:\s*[:\-\u2013\u2014\uff1a/]\s*|\s+|$)",
     re.IGNORECASE,
 )
 _LOWER_PREFIX = re.compile(r"^(?:di|de|da|dal|della|av|af|van)\s+(?=[A-Z\u00c0-\u024f])")
@@ -140,7 +141,7 @@ def _printed_as_acronym(text: str, key: str) -> bool:
 
 def split_byline(text: str) -> list[str]:
     """Split a byline into candidate names, dropping prefixes, roles, places and e-mails."""
-    text = clean_space(_EMAIL.sub(" ", text)).strip("()\uff08\uff09[] ")
+    text = clean_space(_EMAIL.sub(" ", html.unescape(text))).strip("()\uff08\uff09[] ")
     text = _DATE_TAIL.sub("", text)
     text = _IN_SECTIONS.sub("", text)
     text = _PREFIX.sub("", text, count=1)

@@ -1,0 +1,48 @@
+"""Author bylines: entities, bare prefix labels and plural "Authors:" labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.extract import extract
+from workers.extract.authors import clean_names, split_byline
+
+_STORY = " ".join(
+    ["The council voted on the new budget after a long debate about the roads and schools."] * 4
+)
+
+
+def _page(byline: str) -> str:
+    paragraphs = "".join(f"<p>{_STORY}</p>" for _ in range(4))
+    return (
+        "<html><head><title>Council passes budget</title></head><body><article>"
+        f"<h1>Council passes budget</h1><div class='byline'>{byline}</div>"
+        f"{paragraphs}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        (["Maria &amp; Katerina"], ["Maria", "Katerina"]),
+        (["Written by", "David Jackson"], ["David Jackson"]),
+        (["Written By"], []),
+        (["Authors:Jane Doe, John Roe"], ["Jane Doe", "John Roe"]),
+        (["By"], []),
+    ],
+)
+def test_byline_labels_and_entities_are_not_names(raw: list[str], names: list[str]) -> None:
+    """An escaped '&' splits co-authors; a label printed alone is no name."""
+    assert clean_names(raw)[0] == names
+
+
+def test_a_name_starting_like_a_prefix_is_kept() -> None:
+    """'By' is removed only as a whole word: 'Byron Lee' stays whole."""
+    assert split_byline("Byron Lee") == ["Byron Lee"]
+
+
+def test_page_byline_with_plural_label_gives_the_people() -> None:
+    """A printed 'Authors: A and B' byline yields both people without the label."""
+    article = extract(_page("Authors: Jane Doe and John Roe"), "https://news.example/c").article
+    assert article is not None
+    assert article.authors == ["Jane Doe", "John Roe"]
