@@ -61,3 +61,16 @@ def test_page_byline_with_plural_label_gives_the_people() -> None:
 def test_a_named_desk_or_team_is_credited_as_printed(raw: list[str], names: list[str]) -> None:
     """'<Name> Team' or '<Name> Desk' credits a newsroom; a bare role word does not."""
     assert clean_names(raw)[0] == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        (["By Dr. Ann Lee - Mar 27, 2024"], ["Dr. Ann Lee"]),
+        (["Jane Doe | 5 min"], ["Jane Doe"]),
+        (["Jane Doe - Roe"], ["Jane Doe - Roe"]),
+    ],
+)
+def test_a_date_behind_a_dash_is_cut_from_the_byline(raw: list[str], names: list[str]) -> None:
+    """A dash or bar followed by a date or a number ends the byline; other dashes stay."""
+    assert clean_names(raw)[0] == names

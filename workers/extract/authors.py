@@ -114,6 +114,8 @@ _DATE_TAIL = re.compile(
     r"mis à jour|publié|actualizado|publicado)\b.*$",
     re.IGNORECASE,
 )
+# A date printed after the byline behind a dash or bar: "By Jane Doe - Mar 27, 2024".
+_DASH_DATE_TAIL = re.compile(r"\s+[-\u2013\u2014|]\s+[^-\u2013\u2014|]*\d[^-\u2013\u2014|]*$")
 _MAX_NAME_CHARS = 60
 _MAX_NAME_WORDS = 6
 
@@ -142,7 +144,7 @@ def _printed_as_acronym(text: str, key: str) -> bool:
 def split_byline(text: str) -> list[str]:
     """Split a byline into candidate names, dropping prefixes, roles, places and e-mails."""
     text = clean_space(_EMAIL.sub(" ", html.unescape(text))).strip("()\uff08\uff09[] ")
-    text = _DATE_TAIL.sub("", text)
+    text = _DASH_DATE_TAIL.sub("", _DATE_TAIL.sub("", text))
     text = _IN_SECTIONS.sub("", text)
     text = _PREFIX.sub("", text, count=1)
     text = _LOWER_PREFIX.sub("", text, count=1)
