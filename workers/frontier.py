@@ -46,6 +46,45 @@ ROBOTS_ERROR_TTL = 2.0
 SLOT_KEY_TTL = 3600
 
 
+# URL states read per pipelined round trip when listing the pages parsed before.
+PARSED_SCAN_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """A URL parsed before, as a re-parse reads it back."""
+
+    url: str
+    source: str
+    page_key: str
+    archive_ref: str | None
+    content_fetched_at: float | None
+    robots_tag: str | None
+
+
+def _content_stamp(content_fetched_at: bytes | None, fetched_at: bytes | None) -> float | None:
+    """When the parsed content was fetched; states written before that field existed fall
+    back to the last fetch."""
+    stamp = content_fetched_at or fetched_at
+    return float(stamp) if stamp else None
+
+
+def _stored_page(state: list[bytes | None], source: str | None) -> StoredPage | None:
+    url, owner, page_key, archive, content_at, fetched_at, robots_tag = state
+    if not (url and owner and page_key):
+        return None
+    if source is not None and owner.decode() != source:
+        return None
+    return StoredPage(
+        url=url.decode(),
+        source=owner.decode(),
+        page_key=page_key.decode(),
+        archive_ref=archive.decode() if archive else None,
+        content_fetched_at=_content_stamp(content_at, fetched_at),
+        robots_tag=robots_tag.decode("utf-8", "replace") if robots_tag else None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class UrlState:
     """What the last successful fetch of a URL left behind."""
@@ -272,23 +311,29 @@ class Frontier:
             replies = pipe.execute()
         return [float(first) for first in replies[2::4]]
 
-    def parsed_pages(self, source: str | None = None) -> Iterator[tuple[str, str, str, str | None]]:
-        """(url, source, page key, archive place or None) of every URL parsed before."""
-        with redis_errors("listing parsed pages"):
-            for key in self.client.scan_iter(match="url:*", count=1000):
-                url, owner, page_key, archive = cast(
-                    list[bytes | None],
-                    self.client.hmget(key, "url", "source", "content_key", "archive"),
-                )
-                if not (url and owner and page_key):
-                    continue
-                if source is None or owner.decode() == source:
-                    ref = archive.decode() if archive else None
-                    yield url.decode(), owner.decode(), page_key.decode(), ref
+    def parsed_pages(self, source: str | None = None) -> Iterator[StoredPage]:
+        """Every URL parsed before (of one source, or all), with what a re-parse needs.
 
-    def content_fetched_at(self, url: str) -> float | None:
-        """When the content last parsed for this URL was fetched (None when unknown)."""
-        return self.content_fetched_many([url])[0]
+        The URL states are read in one pipelined round trip per scan batch, not one per page.
+        """
+        fields = ("url", "source", "content_key", "archive", "content_fetched_at", "fetched_at",
+                  "robots_tag")  # fmt: skip
+        with redis_errors("listing parsed pages"):
+            cursor = 0
+            while True:
+                cursor, keys = cast(
+                    tuple[int, list[bytes]],
+                    self.client.scan(cursor, match="url:*", count=PARSED_SCAN_BATCH),
+                )
+                pipe = self.client.pipeline(transaction=False)
+                for key in keys:
+                    pipe.hmget(key, *fields)
+                for state in cast(list[list[bytes | None]], pipe.execute()):
+                    page = _stored_page(state, source)
+                    if page is not None:
+                        yield page
+                if cursor == 0:
+                    return
 
     def robots_tag(self, url: str) -> str | None:
         """The X-Robots-Tag header the URL's content was fetched with (None: none)."""
@@ -308,8 +353,7 @@ class Frontier:
             for url in urls:
                 pipe.hmget(f"url:{url_id(url)}", "content_fetched_at", "fetched_at")
             replies = cast(list[list[bytes | None]], pipe.execute())
-        stamps = (stamp or visited for stamp, visited in replies)
-        return [float(stamp) if stamp else None for stamp in stamps]
+        return [_content_stamp(stamp, visited) for stamp, visited in replies]
 
     def note_listed(self, listed: list[tuple[str, float | None, float | None]], ttl: int) -> None:
         """Keep the publication date and lastmod a feed or sitemap gave each URL (epoch

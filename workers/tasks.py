@@ -576,12 +576,11 @@ def start_reparse(source: str | None) -> tuple[str, int]:
     run_id = new_run_id()
     res.runs.start(run_id, source or "*", None)
     sent = 0
-    for url, owner, page_key, archive_ref in res.frontier.parsed_pages(source):
+    for page in res.frontier.parsed_pages(source):
         _send_hop(
-            parse_page, run_id, "reparse", url, page_key=page_key, url=url, source=owner,
-            archive_ref=archive_ref, follow_links=False,
-            fetched_at=res.frontier.content_fetched_at(url),
-            robots_tag=res.frontier.robots_tag(url),
+            parse_page, run_id, "reparse", page.url, page_key=page.page_key, url=page.url,
+            source=page.source, archive_ref=page.archive_ref, follow_links=False,
+            fetched_at=page.content_fetched_at, robots_tag=page.robots_tag,
         )  # fmt: skip
         sent += 1
     return run_id, sent

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 
 from workers.demosite import NewsSite
+from workers.frontier import PARSED_SCAN_BATCH, Fetched, Frontier
 from workers.index import SearchIndex
 from workers.urls import url_id
 
-from .conftest import REPO, Stack
+from .conftest import REPO, Stack, _require
 
 pytestmark = pytest.mark.integration
 
@@ -128,3 +131,47 @@ def test_changed_template_is_reported_and_applied_by_reindex(
     assert live["mappings"]["properties"]["section"]["type"] == "text"
     # Put the shipped template back for the tests that follow.
     SearchIndex(stack.es, stack.prefix, REPO / "config" / "elasticsearch").reindex("articles")
+
+
+def test_stored_pages_are_listed_whole_across_scan_batches() -> None:
+    """What `ingest reparse` reads back: every page of the source with its fetch time and
+    X-Robots-Tag, over more URL states than one pipelined batch holds; other sources' pages
+    and URLs fetched with no content are left out."""
+    client = redis.Redis.from_url(_require("REDIS_URL"))
+    frontier = Frontier(client)
+    source = f"listed-{uuid.uuid4().hex[:8]}"
+    count = PARSED_SCAN_BATCH * 2 + 7
+    fetches = [
+        Fetched(
+            f"https://listed.example/{source}/{n}",
+            source,
+            None,
+            None,
+            f"page:{n}",
+            archive_ref=f"warc-{n}" if n % 2 else None,
+            content_fetched_at=1000.0 + n,
+            robots_tag="noindex" if n % 5 == 0 else None,
+        )
+        for n in range(count)
+    ]
+    others = [
+        Fetched(f"https://listed.example/{source}/other", f"{source}-x", None, None, "page:o"),
+        Fetched(f"https://listed.example/{source}/empty", source, None, None, None),
+    ]
+    frontier.record_fetches([*fetches, *others], ttl=600)
+    try:
+        listed = {page.url: page for page in frontier.parsed_pages(source)}
+
+        assert len(listed) == count
+        for n, fetch in enumerate(fetches):
+            page = listed[fetch.url]
+            assert page.source == source
+            assert page.page_key == f"page:{n}"
+            assert page.archive_ref == (f"warc-{n}" if n % 2 else None)
+            assert page.content_fetched_at == 1000.0 + n
+            assert page.robots_tag == ("noindex" if n % 5 == 0 else None)
+        everyone = {page.url for page in frontier.parsed_pages()}
+        assert f"https://listed.example/{source}/other" in everyone
+        assert f"https://listed.example/{source}/empty" not in everyone
+    finally:
+        client.delete(*(f"url:{url_id(f.url)}" for f in [*fetches, *others]))
