@@ -293,3 +293,15 @@ def test_product_markup_without_article_markup_is_a_product_page_despite_evidenc
     assert decide_kind(replace(product, cards=LISTING_MIN_TEASERS)).kind == "listing"
     for marked in ({"blogposting"}, {"review"}):
         assert decide_kind(replace(product, types=product.types | marked)).kind == "article"
+
+
+def test_page_without_story_under_a_listing_section_is_a_listing_without_counted_cards() -> None:
+    """A shop grid drawn by scripts has no cards to count; its section URL still lists."""
+    html = """<html><body><nav><a href="/">Home</a> <a href="/help">Help</a></nav>
+      <main><h1>Desk lamps</h1><p>12 results</p><div id="grid"></div></main></body></html>"""
+    result = extract(html, "https://lamps.example/category/desk-lamps")
+    assert result.kind == "listing"
+    assert result.article is None
+    item = extract(html, "https://lamps.example/category/desk-lamps/products/brass-arm-lamp")
+    assert item.kind == "other"
+    assert item.reason

@@ -157,7 +157,7 @@ def _scan_teasers(soup: BeautifulSoup, url: str) -> TeaserScan:
 
 
 def _not_article(url: str, scan: TeaserScan, links: list[str], reason: str) -> PageExtraction:
-    decision = no_story(max(len(scan.teasers), scan.cards), reason)
+    decision = no_story(max(len(scan.teasers), scan.cards), reason, url)
     return PageExtraction(
         kind=decision.kind, url=url, teasers=list(scan.teasers), links=links, reason=decision.reason
     )

@@ -126,6 +126,8 @@ _FORUM_SEGMENTS = frozenset(
 _FORUM_HOSTS = frozenset({"forum", "forums", "community", "bbs", "boards", "discuss"})
 # Path segments that name a discussion thread and nothing else ("topic" may be an essay).
 _THREAD_SEGMENTS = frozenset({"threads", "thread", "viewtopic.php", "showthread.php"})
+# Path segments of one item inside a section.
+_ITEM_SEGMENTS = frozenset({"product", "products", "item", "items", "p", "dp"})
 # Path segments of section, tag, author and archive pages.
 _LISTING_SEGMENTS = frozenset(
     {
@@ -209,11 +211,28 @@ def evidence_points(evidence: KindEvidence) -> int:
     )
 
 
-def no_story(teasers: int, reason: str) -> KindDecision:
-    """A page without a story: a listing when it carries cards, else other."""
-    if teasers >= MIN_LISTING_TEASERS:
+def no_story(teasers: int, reason: str, url: str = "") -> KindDecision:
+    """A page without a story: a listing when it carries cards or sits in a section, else other.
+
+    Shop and section grids are often drawn by scripts or as bare links the teaser scan does
+    not count; the URL still names the section the page lists (/category/desk-lamps).
+    """
+    if teasers >= MIN_LISTING_TEASERS or section_url(url):
         return KindDecision("listing")
     return KindDecision("other", reason)
+
+
+def section_url(url: str) -> bool:
+    """A URL under a listing section (/tag/x, /collections/x), not an item inside one.
+
+    An item in a shop's section (/collections/boots/products/trail-boot) is no section page.
+    """
+    segments = _segments(url)
+    if not segments or len(segments) < 2:
+        return False
+    if _ITEM_SEGMENTS.intersection(segments):
+        return False
+    return bool(_LISTING_SEGMENTS.intersection(segments[:-1]))
 
 
 def _forum_markup_or_host(url: str, types: frozenset[str]) -> tuple[bool, list[str]]:
@@ -307,11 +326,11 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         if evidence.code_blocks >= DOC_MIN_CODE_BLOCKS:
             return KindDecision("other", "documentation page (code listings, no date)")
         if points == 0 and evidence.shop_button:
-            return no_story(cards, "product page (buy button, no article evidence)")
+            return no_story(cards, "product page (buy button, no article evidence)", evidence.url)
     if _OTHER_SEGMENTS.intersection(segments) and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
     # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.
     section = not segments or bool(_LISTING_SEGMENTS.intersection(segments[:-1]))
     if section and words < SECTION_URL_MAX_WORDS:
-        return no_story(cards, "section or home page without cards")
+        return no_story(cards, "section or home page without cards", evidence.url)
     return KindDecision("article")
