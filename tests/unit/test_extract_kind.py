@@ -15,6 +15,7 @@ from workers.extract.kind import (
     LISTING_WORDS_PER_TEASER,
     KindEvidence,
     decide_kind,
+    rescued_story,
     story_url,
 )
 
@@ -305,3 +306,67 @@ def test_page_without_story_under_a_listing_section_is_a_listing_without_counted
     item = extract(html, "https://lamps.example/category/desk-lamps/products/brass-arm-lamp")
     assert item.kind == "other"
     assert item.reason
+
+
+_PIER = (
+    "The harbour board voted on Tuesday to rebuild the old north pier, closed to boats since "
+    "the storm damaged its deck two winters ago, and work will start in the spring.",
+    "Engineers told the board that the timber piles can be kept, but the deck, the rails and "
+    "the lights must all be replaced, at a cost the board puts at four million pounds.",
+    "Fishing crews who moor at the pier said they were relieved, though several asked why the "
+    "repair had taken so long when the south pier was mended within months of the storm.",
+    "The board chair said the money had only been agreed by the county in the autumn, and that "
+    "the work would be done in stages so that the pier can open for part of next summer.",
+)
+_REPLIES = (
+    "I walk past the pier every morning and it has looked sad for far too long, so this is "
+    "good news, though I will believe it when I see the builders there in the spring.",
+    "Four million seems a lot for a pier that hardly anyone uses in winter, and I wonder "
+    "whether the board has thought about the cost of keeping it up once it is rebuilt.",
+)
+_ELSEWHERE = (
+    "Ferry timetable changes for the summer season were published this week, with more "
+    "sailings at weekends and an earlier first boat on weekdays, the operator said.",
+    "The lifeboat crew was called out twice on Sunday, once to a yacht with a fouled propeller "
+    "and once to a walker cut off by the tide below the cliffs, and both ended well.",
+)
+
+
+def _boxed_story_page(declared: str) -> str:
+    """A declared story whose only prose sits in boxes named like furniture."""
+
+    def paragraphs(texts: tuple[str, ...]) -> str:
+        return "".join(f"<p>{text}</p>" for text in texts)
+
+    return f"""<html><head><title>Harbour board votes to rebuild north pier</title>
+      <script type="application/ld+json">{declared}</script></head><body>
+      <h1>Harbour board votes to rebuild north pier</h1>
+      <div class="sidebar-story">{paragraphs(_PIER)}</div>
+      <div class="comments">{paragraphs(_REPLIES)}</div>
+      <div class="related-links">{paragraphs(_ELSEWHERE)}</div></body></html>"""
+
+
+def test_declared_dated_story_inside_furniture_named_boxes_is_still_an_article() -> None:
+    """No main content outside the furniture: a second look keeps a declared, dated story."""
+    declared = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": "Harbour board votes to rebuild north pier",
+            "datePublished": "2025-03-04T09:00:00Z",
+            "author": {"@type": "Person", "name": "Mara Quill"},
+        }
+    )
+    url = "https://bayherald.example/news/2025/03/04/harbour-board-votes-to-rebuild-north-pier"
+    result = extract(_boxed_story_page(declared), url)
+    assert result.kind == "article"
+    assert result.article is not None
+    assert _PIER[1] in result.article.body
+    # Found only on that second look, a body needs a date and a credit or a story URL, and
+    # more text than its cards would carry.
+    found = _evidence(url=url, words=300, declares_article=True, has_date=True)
+    assert rescued_story(found)
+    assert not rescued_story(replace(found, url="https://bayherald.example/harbour"))
+    assert rescued_story(replace(found, url="https://bayherald.example/harbour", has_authors=True))
+    assert not rescued_story(replace(found, has_date=False, has_authors=True))
+    assert not rescued_story(replace(found, cards=300 // LISTING_WORDS_PER_TEASER + 1))

@@ -119,6 +119,19 @@ def excluded_nodes(page: Page) -> list[bool]:
     return excluded
 
 
+def hidden_nodes(page: Page) -> list[bool]:
+    """Per element: is it hidden or a caption (furniture by markup alone, never by name)?
+
+    The second look at a page that declares an article but whose story the furniture
+    names took down with it (a story wrapped in a box named like a teaser or a sidebar).
+    """
+    excluded = [False] * len(page.nodes)
+    for index, node in enumerate(page.nodes):
+        parent_out = node.parent >= 0 and excluded[node.parent]
+        excluded[index] = parent_out or bool(node.flags & _HARD_EXCLUDE)
+    return excluded
+
+
 def _comment_box(node: Node) -> bool:
     """An element whose class or id names comments or replies."""
     classes = node.tag.get("class")

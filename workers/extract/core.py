@@ -13,7 +13,13 @@ from functools import lru_cache
 from bs4 import BeautifulSoup
 
 from workers.extract.autodiscover import announced_feeds
-from workers.extract.body import choose_container, excluded_nodes, select_blocks, subtree_sums
+from workers.extract.body import (
+    choose_container,
+    excluded_nodes,
+    hidden_nodes,
+    select_blocks,
+    subtree_sums,
+)
 from workers.extract.credits import (
     pick_authors,
     publisher_agency,
@@ -34,7 +40,7 @@ from workers.extract.fields import (
     rule_body,
     rule_text,
 )
-from workers.extract.kind import KindEvidence, decide_kind, no_story
+from workers.extract.kind import KindEvidence, decide_kind, no_story, rescued_story
 from workers.extract.metadata import Structured, read_structured
 from workers.extract.patterns import HIDDEN, SHOP_BUTTON, SHOP_BUTTON_MAX_CHARS
 from workers.extract.rules import SiteRule, SiteRules
@@ -99,17 +105,43 @@ def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> P
     removed = _removed_ids(soup, rule)
     page = walk(soup, removed, {id(block) for block in scan.blocks})
     links = _links(page.hrefs, url)
-    teasers = list(scan.teasers)
     if not page.nodes or not page.blocks:
         return _not_article(url, scan, links, "no text")
     structured = read_structured(page, url)
     article = _article(soup, page, structured, url, rule)
+    rescued = False
+    if (article is None or not _is_article(article, structured)) and structured.declares_article:
+        # Declared an article but no story found outside the furniture: look again with
+        # only hidden elements and captions set aside.
+        article = _article(soup, page, structured, url, rule, relaxed=True)
+        rescued = True
     if article is None or not _is_article(article, structured):
         return _not_article(url, scan, links, "no main content")
-    evidence = KindEvidence(
+    evidence = _evidence(page, structured, article, url, scan)
+    if rescued and not rescued_story(evidence):
+        return _not_article(url, scan, links, "no main content")
+    decision = decide_kind(evidence)
+    if decision.kind == "article":
+        return PageExtraction(
+            kind="article", url=url, article=article, teasers=list(scan.teasers), links=links
+        )
+    return PageExtraction(
+        kind=decision.kind,
+        url=url,
+        teasers=list(scan.teasers),
+        links=links,
+        reason=decision.reason,
+    )
+
+
+def _evidence(
+    page: Page, structured: Structured, article: Article, url: str, scan: TeaserScan
+) -> KindEvidence:
+    """What the kind decision reads about a page with a candidate body."""
+    return KindEvidence(
         url=url,
         words=article.word_count,
-        teasers=len(teasers),
+        teasers=len(scan.teasers),
         cards=scan.cards,
         declares_article=structured.declares_article or article.provenance.get("body") == "rule",
         has_date=article.published_at is not None,
@@ -117,14 +149,6 @@ def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> P
         types=frozenset(structured.types),
         code_blocks=sum(1 for node in page.nodes if node.name == "pre"),
         shop_button=_shows_buy_button(page),
-    )
-    decision = decide_kind(evidence)
-    if decision.kind == "article":
-        return PageExtraction(
-            kind="article", url=url, article=article, teasers=teasers, links=links
-        )
-    return PageExtraction(
-        kind=decision.kind, url=url, teasers=teasers, links=links, reason=decision.reason
     )
 
 
@@ -207,9 +231,11 @@ def _article(
     structured: Structured,
     url: str,
     rule: SiteRule | None,
+    *,
+    relaxed: bool = False,
 ) -> Article | None:
     provenance: dict[str, Provenance] = {}
-    excluded = excluded_nodes(page)
+    excluded = hidden_nodes(page) if relaxed else excluded_nodes(page)
     sums = subtree_sums(page, excluded)
     title = rule_text(soup, page, rule.title if rule else None) or pick_title(
         page, structured, excluded, url

@@ -235,6 +235,20 @@ def section_url(url: str) -> bool:
     return bool(_LISTING_SEGMENTS.intersection(segments[:-1]))
 
 
+def rescued_story(evidence: KindEvidence) -> bool:
+    """Whether a body found only on a second look (furniture names ignored) is the story.
+
+    Only a dated page that credits authors or has a story URL, with more text than its cards
+    would carry, is trusted: a declared page without them is as often a service page.
+    """
+    cards = max(evidence.teasers, evidence.cards)
+    return (
+        evidence.has_date
+        and (evidence.has_authors or story_url(evidence.url))
+        and evidence.words >= LISTING_WORDS_PER_TEASER * cards
+    )
+
+
 def _forum_markup_or_host(url: str, types: frozenset[str]) -> tuple[bool, list[str]]:
     """Whether thread markup or a forum host name the page, and its lower-cased path segments."""
     if types & _FORUM_TYPES:
