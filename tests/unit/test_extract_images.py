@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from workers.extract import extract
-from workers.extract.dom import parse_html
 from workers.extract.images import best_candidate, img_src, usable
+from workers.extract.markup import parse_html
 from workers.extract.teasers import find_teasers
 
 PAGE_URL = "https://harbour-times.example/local/sea-wall-rebuilt"

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from workers.extract import Article, Teaser, extract
 from workers.extract import core as extract_core
 from workers.extract.teasers import TeaserScan
+from workers.extract.teasers.tree import Tree
 
 URL = "https://paper.example/news/2024/story.html"
 HEADLINE = "<h1>Night trains return</h1>"
@@ -51,19 +52,19 @@ def test_links_are_collected_on_pages_without_an_article() -> None:
 
 
 def _fake_scan(selector: str, count: int):  # type: ignore[no-untyped-def]
-    """A find_teasers stand-in returning `count` teasers and the elements matching `selector`."""
+    """A scan_tree stand-in returning `count` teasers and the elements matching `selector`."""
 
-    def scan(soup: BeautifulSoup, page_url: str) -> TeaserScan:
+    def scan(tree: Tree) -> TeaserScan:
         teasers = [
             Teaser(
                 headline=f"Story {n}",
                 url=f"https://paper.example/s{n}",
-                seen_on=page_url,
+                seen_on=tree.page_url,
                 position=n,
             )
             for n in range(count)
         ]
-        return TeaserScan(teasers=teasers, blocks=list(soup.select(selector)))
+        return TeaserScan(teasers=teasers, blocks=list(tree.tags[0].select(selector)))
 
     return scan
 
@@ -76,7 +77,7 @@ def test_page_of_teasers_is_a_listing(monkeypatch: pytest.MonkeyPatch) -> None:
         f"to commuters in the region.</p></div>"
         for n in range(8)
     )
-    monkeypatch.setattr(extract_core, "find_teasers", _fake_scan("div.cards", 8))
+    monkeypatch.setattr(extract_core, "scan_tree", _fake_scan("div.cards", 8))
     result = extract(f"<html><body><div class='cards'>{cards}</div></body></html>", URL)
     assert result.kind == "listing"
     assert result.article is None
@@ -86,7 +87,7 @@ def test_page_of_teasers_is_a_listing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_two_teasers_and_no_article_is_other(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fewer than three teasers is not enough for a listing."""
-    monkeypatch.setattr(extract_core, "find_teasers", _fake_scan("div.none", 2))
+    monkeypatch.setattr(extract_core, "scan_tree", _fake_scan("div.none", 2))
     result = extract("<html><body><p>Short.</p></body></html>", URL)
     assert result.kind == "other"
     assert len(result.teasers) == 2
@@ -106,14 +107,14 @@ def test_teaser_blocks_never_leak_into_the_article(monkeypatch: pytest.MonkeyPat
 
 
 def test_teasers_are_scanned_once_on_the_unmodified_tree(monkeypatch: pytest.MonkeyPatch) -> None:
-    """find_teasers runs exactly once per page, before anything else touches the soup."""
+    """The teaser scan runs once per page, on a tree of every element of the unmodified soup."""
     calls: list[int] = []
 
-    def scan(soup: BeautifulSoup, page_url: str) -> TeaserScan:
-        calls.append(len(soup.find_all(True)))
+    def scan(tree: Tree) -> TeaserScan:
+        calls.append(len(tree.tags))
         return TeaserScan()
 
-    monkeypatch.setattr(extract_core, "find_teasers", scan)
+    monkeypatch.setattr(extract_core, "scan_tree", scan)
     page = f"<html><body><article>{HEADLINE}{STORY}</article></body></html>"
     extract(page, URL)
     assert calls == [len(BeautifulSoup(page, "lxml").find_all(True))]
@@ -135,7 +136,7 @@ def _article_with_teasers(
     monkeypatch: pytest.MonkeyPatch, page: str, selector: str, count: int
 ) -> Article:
     """Extract with a fake teaser scan; the page must still be an article with its teasers."""
-    monkeypatch.setattr(extract_core, "find_teasers", _fake_scan(selector, count))
+    monkeypatch.setattr(extract_core, "scan_tree", _fake_scan(selector, count))
     result = extract(page, URL)
     assert result.kind == "article"
     assert result.article is not None

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from workers.extract import extract
 from workers.extract.captions import split_credit
-from workers.extract.dom import parse_html
+from workers.extract.markup import parse_html
 from workers.extract.teasers import TeaserScan, find_teasers
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workers.extract.dom import Block, Node, Page, attr_text
+from workers.extract.dom import Block, Node, Page
+from workers.extract.markup import attr_text
 from workers.extract.patterns import (
     BOILERPLATE_LINE,
     BYLINE,

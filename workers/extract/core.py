@@ -26,7 +26,7 @@ from workers.extract.credits import (
     pull_signature_bylines,
     strip_credits,
 )
-from workers.extract.dom import Page, parse_html, walk
+from workers.extract.dom import Page, mark_teasers
 from workers.extract.fields import (
     Context,
     first_date,
@@ -41,11 +41,14 @@ from workers.extract.fields import (
     rule_text,
 )
 from workers.extract.kind import KindEvidence, decide_kind, no_story, rescued_story
+from workers.extract.markup import parse_html
 from workers.extract.metadata import Structured, read_structured
 from workers.extract.patterns import HIDDEN, SHOP_BUTTON, SHOP_BUTTON_MAX_CHARS
 from workers.extract.rules import SiteRule, SiteRules
-from workers.extract.teasers import TeaserScan, find_teasers
+from workers.extract.teasers import TeaserScan, scan_tree
+from workers.extract.teasers.tree import Tree
 from workers.extract.text import clean_space, fold, looks_binary, word_count
+from workers.extract.walk import walk
 from workers.models import Article, PageExtraction, Provenance
 from workers.urls import normalize_url
 
@@ -100,10 +103,10 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _extract_parsed(soup: BeautifulSoup, url: str, rules: SiteRules | None) -> PageExtraction:
-    scan = _scan_teasers(soup, url)
     rule = rules.for_url(url) if rules is not None else None
-    removed = _removed_ids(soup, rule)
-    page = walk(soup, removed, {id(block) for block in scan.blocks})
+    page = walk(soup, _removed_ids(soup, rule), url)
+    scan = _scan_teasers(page.tree)
+    mark_teasers(page, scan.blocks)
     links = _links(page.hrefs, url)
     if not page.nodes or not page.blocks:
         return _not_article(url, scan, links, "no text")
@@ -172,10 +175,10 @@ def _shows_buy_button(page: Page) -> bool:
     )
 
 
-def _scan_teasers(soup: BeautifulSoup, url: str) -> TeaserScan:
+def _scan_teasers(tree: Tree) -> TeaserScan:
     """Teasers and their blocks; a failing teaser scan costs the teasers, never the article."""
     try:
-        return find_teasers(soup, url)
+        return scan_tree(tree)
     except Exception:  # noqa: BLE001  (best effort: e.g. an unparseable page URL)
         return TeaserScan()
 

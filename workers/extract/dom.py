@@ -1,48 +1,14 @@
-"""One iterative walk over the parsed page: element table, text blocks, metadata tags, links."""
+"""The page model one walk builds (workers.extract.walk): elements, text blocks, metadata."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import cast
 
-from bs4 import BeautifulSoup
-from bs4.element import AttributeDict, NavigableString, PageElement, Tag
+from bs4.element import Tag
 
-from workers.extract.patterns import (
-    BLOCK_TAGS,
-    CAPTION,
-    HEADING_LEVEL,
-    HIDDEN,
-    JUNK,
-    POSITIVE,
-    SKIP_TAGS,
-    TAG_FLAGS,
-    TEASER,
-    classify_attrs,
-    is_hidden_style,
-)
-from workers.extract.text import clean_space, text_weight
-
-# Elements the walk never descends into: raw text, or drawings whose parts carry no prose.
-_OPAQUE_TAGS = frozenset({"script", "style", "svg", "math"})
-# Elements without prose children: read their attributes, and let <br>/<hr> end a block.
-_LEAF_TAGS = frozenset({"meta", "link", "title", "br", "hr", "wbr"})
-_AUTHOR_HREF = re.compile(
-    r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|autori|journalist(?:en)?|redakteur|"
-    r"reporters?|writers?|columnists?|staff|profile|profil|people|mitarbeiter)/[^/?#]+/?(?:[?#]|$)",
-    re.IGNORECASE,
-)
-_EMPHASIS = frozenset({"strong", "b", "em", "i"})
-_META_KEYS = ("property", "name", "itemprop", "http-equiv")
-# Classes on these name the theme or page template ("theme-caption-two"), not a box.
-_PAGE_TAGS = frozenset({"html", "body"})
-# A hidden wrapper right under <body> that holds one of these, or is a server-streamed
-# segment (<div hidden id="S:0">, moved into place by the framework's script), is hidden only
-# until scripts reveal the page.
-_REVEALED_CONTENT = ("main", "article")
-_STREAMED_SEGMENT = re.compile(r"S:\d+")
+from workers.extract.patterns import CAPTION, HIDDEN, JUNK, TEASER
+from workers.extract.teasers.tree import Tree
 
 
 @dataclass(slots=True)
@@ -77,7 +43,11 @@ class Block:
 
 @dataclass(slots=True)
 class Page:
-    """What the walk collected: the element table, text blocks and document-level metadata."""
+    """What the walk collected: the element table, text blocks and document-level metadata.
+
+    The same walk flattens every element, those the body never reads too, into ``tree`` for
+    the teaser scan.
+    """
 
     nodes: list[Node] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
@@ -96,6 +66,7 @@ class Page:
     author_links: list[int] = field(default_factory=list)
     times: list[int] = field(default_factory=list)
     images: list[int] = field(default_factory=list)
+    tree: Tree = field(default_factory=Tree)
     _index: dict[int, int] | None = None
 
     def node_of(self, tag: Tag) -> int | None:
@@ -116,305 +87,16 @@ class Page:
                 yield block
 
 
-def parse_html(html: str) -> BeautifulSoup:
-    """The page's tree, parsed from UTF-8 bytes with every attribute kept as a plain string.
-
-    lxml parses bytes about twice as fast as a str. The text is already decoded (its charset
-    chosen upstream), so it is re-encoded as UTF-8 and lxml is told so: a stale
-    ``<meta charset>`` in the page is not obeyed, and a lone surrogate becomes "?" rather than
-    an error. Multi-valued attributes (class, rel) stay strings, which saves splitting them on
-    every element; readers take them through attr_text() and attr_words(). Attributes are
-    held in a plain dict: bs4's lxml builder otherwise stores them through a dict subclass
-    that coerces None, bool and numbers to strings, values lxml never hands over.
-    """
-    return BeautifulSoup(
-        html.encode("utf-8", "replace"),
-        "lxml",
-        from_encoding="utf-8",
-        multi_valued_attributes=None,
-        attribute_dict_class=AttributeDict,
-    )
-
-
-def attr_text(value: object) -> str:
-    """An attribute's value as text; a token list (from a default bs4 parse) joined by spaces."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return " ".join(map(str, value))
-    return ""
-
-
-def attr_words(value: object) -> list[str]:
-    """The whitespace-separated tokens of an attribute value such as rel or class."""
-    if isinstance(value, str):
-        return value.split()
-    if isinstance(value, list):
-        return [str(token) for token in value]
-    return []
-
-
-# Walk state for one open element: its children iterator, its index, and what to undo on
-# leaving it (block owner and heading level before it; whether it opened a link/bold/mute).
-_Frame = tuple[Iterator[PageElement], int, bool, bool, bool, bool, int, int]
-
-
-def walk(soup: BeautifulSoup, removed: set[int], teaser_blocks: set[int]) -> Page:
-    """Walk the tree once, without recursion, collecting everything later steps need."""
-    page = Page()
+def mark_teasers(page: Page, blocks: Iterable[Tag]) -> None:
+    """Flag the teaser scan's blocks, and every element inside them, as teasers."""
     nodes = page.nodes
-    blocks = page.blocks
-    parts: list[str] = []
-    link_parts: list[str] = []
-    bold_parts: list[str] = []
-    owner = -1
-    heading = 0
-    in_list = False
-    links_open = 0
-    bold_open = 0
-    mute = 0
-    link_count = 0
-    class_flags: dict[tuple[str, object, object], int] = {}
-
-    def flush() -> None:
-        nonlocal link_count
-        text = clean_space("".join(parts))
-        if text and owner >= 0:
-            link_weight = text_weight(clean_space("".join(link_parts))) if link_parts else 0
-            bold_weight = text_weight(clean_space("".join(bold_parts))) if bold_parts else 0
-            weight = text_weight(text)
-            blocks.append(
-                Block(owner, text, weight, link_weight, heading, bold_weight, in_list, link_count)
-            )
-        parts.clear()
-        link_count = 0
-        if link_parts:
-            link_parts.clear()
-        if bold_parts:
-            bold_parts.clear()
-
-    for top in soup.contents:
-        if isinstance(top, Tag) and top.name == "html":
-            lang = top.get("lang") or top.get("xml:lang")
-            if isinstance(lang, str):
-                page.html_lang = lang
-            break
-    stack: list[_Frame] = [(iter(soup.contents), -1, False, False, False, False, -1, 0)]
-    while stack:
-        frame = stack[-1]
-        parent = frame[1]
-        pushed = False
-        for child in frame[0]:
-            kind = type(child)
-            if kind is NavigableString:
-                if not mute:
-                    string = cast(str, child)
-                    parts.append(string)
-                    if links_open:
-                        link_parts.append(string)
-                    if bold_open:
-                        bold_parts.append(string)
-                continue
-            if kind is not Tag or not isinstance(child, Tag):
-                continue
-            name = child.name
-            attrs = child.attrs
-            if name in _OPAQUE_TAGS:
-                if name == "script":
-                    kind_attr = attrs.get("type")
-                    if isinstance(kind_attr, str) and "ld+json" in kind_attr.lower():
-                        page.json_ld.append(child.get_text())
-                continue
-            if removed and id(child) in removed:
-                continue
-            if name in _LEAF_TAGS:
-                if name == "meta":
-                    _collect_meta(page, attrs, parent)
-                elif name == "link":
-                    rel = attrs.get("rel")
-                    href = attrs.get("href")
-                    if (
-                        page.canonical is None
-                        and isinstance(href, str)
-                        and "canonical" in attr_words(rel)
-                    ):
-                        page.canonical = href
-                elif name == "title":
-                    if page.title_tag is None and (parent < 0 or nodes[parent].name != "svg"):
-                        page.title_tag = clean_space(child.get_text())
-                elif parts and name != "wbr":
-                    flush()
-                continue
-            idx = len(nodes)
-            flags = (
-                _attribute_flags(page, name, attrs, idx, class_flags)
-                if attrs
-                else TAG_FLAGS.get(name, 0)
-            )
-            if (
-                flags & HIDDEN
-                and parent >= 0
-                and nodes[parent].name == "body"
-                and _revealed_by_script(child)
-            ):
-                flags &= ~HIDDEN
-            if teaser_blocks and id(child) in teaser_blocks:
-                flags |= TEASER
-            context = flags | nodes[parent].context if parent >= 0 else flags
-            nodes.append(Node(child, name, parent, flags, context))
-            is_link = is_bold = False
-            if name == "a":
-                href = attrs.get("href")
-                if isinstance(href, str):
-                    page.hrefs.append(href)
-                    rel = attrs.get("rel")
-                    if (rel and "author" in attr_words(rel)) or _AUTHOR_HREF.search(href):
-                        page.author_links.append(idx)
-                is_link = True
-                links_open += 1
-                link_count += 1
-            elif name in _EMPHASIS:
-                is_bold = True
-                bold_open += 1
-            elif name == "h1":
-                page.h1.append(idx)
-            elif name == "time":
-                page.times.append(idx)
-            elif name == "img":
-                page.images.append(idx)
-                nodes[idx].end = idx + 1
-                continue
-            muted = name in SKIP_TAGS or name == "head" or bool(flags & HIDDEN)
-            is_block = name in BLOCK_TAGS
-            contents = child.contents
-            if not contents or (len(contents) == 1 and type(contents[0]) is NavigableString):
-                # Fast path for elements holding at most one string: no frame to push or pop.
-                nodes[idx].end = idx + 1
-                if is_block and parts:
-                    flush()
-                if contents and not mute and not muted:
-                    string = cast(str, contents[0])
-                    if is_block:
-                        outer = (owner, heading, in_list)
-                        owner, in_list = idx, name == "li"
-                        heading = HEADING_LEVEL.get(name, heading)
-                    parts.append(string)
-                    if links_open:
-                        link_parts.append(string)
-                    if bold_open:
-                        bold_parts.append(string)
-                    if is_block:
-                        flush()
-                        owner, heading, in_list = outer
-                if is_link:
-                    links_open -= 1
-                if is_bold:
-                    bold_open -= 1
-                continue
-            if muted:
-                mute += 1
-            frame_owner = owner
-            frame_heading = heading
-            if is_block:
-                if parts:
-                    flush()
-                owner = idx
-                heading = HEADING_LEVEL.get(name, heading)
-                in_list = name == "li"
-            stack.append(
-                (
-                    iter(child.contents),
-                    idx,
-                    is_block,
-                    is_link,
-                    is_bold,
-                    muted,
-                    frame_owner,
-                    frame_heading,
-                )
-            )
-            pushed = True
-            break
-        if pushed:
+    for tag in blocks:
+        start = page.node_of(tag)
+        if start is None:
             continue
-        stack.pop()
-        _, index, is_block, is_link, is_bold, muted, frame_owner, frame_heading = frame
-        if index >= 0:
-            nodes[index].end = len(nodes)
-        if is_block:
-            if parts:
-                flush()
-            owner = frame_owner
-            heading = frame_heading
-            in_list = owner >= 0 and nodes[owner].name == "li"
-        if is_link:
-            links_open -= 1
-        if is_bold:
-            bold_open -= 1
-        if muted:
-            mute -= 1
-    if parts:
-        flush()
-    return page
-
-
-def _attribute_flags(
-    page: Page,
-    name: str,
-    attrs: Mapping[str, object],
-    idx: int,
-    memo: dict[tuple[str, object, object], int],
-) -> int:
-    classes = attrs.get("class")
-    ident = attrs.get("id")
-    if (classes or ident) and name not in _PAGE_TAGS:
-        if isinstance(classes, list):
-            classes = attr_text(classes)
-        # keyed on the raw values: a page repeats the same class attribute on many elements
-        key = (name, classes, ident)
-        found = memo.get(key)
-        if found is None:
-            class_id = attr_text(classes)
-            if isinstance(ident, str):
-                class_id = f"{class_id} {ident}"
-            found = memo[key] = classify_attrs(name, class_id.lower())
-        flags = found
-    else:
-        flags = TAG_FLAGS.get(name, 0)
-    if "hidden" in attrs:
-        flags |= HIDDEN
-    style = attrs.get("style")
-    if style and isinstance(style, str) and "none" in style and is_hidden_style(style):
-        flags |= HIDDEN
-    itemprop = attrs.get("itemprop")
-    if itemprop:
-        prop = itemprop if isinstance(itemprop, str) else " ".join(map(str, itemprop))  # type: ignore[call-overload]
-        page.itemprops.append((idx, prop, None))
-        if prop == "articleBody":
-            flags |= POSITIVE
-    return flags
-
-
-def _revealed_by_script(tag: Tag) -> bool:
-    """A hidden wrapper under <body> that scripts show: streamed segment or anti-flicker root."""
-    ident = tag.get("id")
-    if isinstance(ident, str) and _STREAMED_SEGMENT.fullmatch(ident):
-        return True
-    return tag.find(_REVEALED_CONTENT) is not None
-
-
-def _collect_meta(page: Page, attrs: Mapping[str, object], parent: int) -> None:
-    content = attrs.get("content")
-    if not isinstance(content, str):
-        return
-    itemprop = attrs.get("itemprop")
-    if isinstance(itemprop, str) and itemprop and parent >= 0:
-        page.itemprops.append((parent, itemprop, content))
-    for key_attr in _META_KEYS:
-        key = attrs.get(key_attr)
-        if isinstance(key, str) and key:
-            page.metas.append((key_attr, key.strip().lower(), content))
-            return
+        nodes[start].flags |= TEASER
+        for index in range(start, nodes[start].end):
+            nodes[index].context |= TEASER
 
 
 # Flags that keep a block out of the article body wherever it sits.

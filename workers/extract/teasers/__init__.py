@@ -6,11 +6,11 @@ from bs4 import BeautifulSoup
 
 from workers.extract.teasers.blocks import TeaserScan, assemble
 from workers.extract.teasers.cards import find_cards
-from workers.extract.teasers.tree import aggregate, index_page
+from workers.extract.teasers.tree import Tree, aggregate, index_page, resolve_page
 from workers.extract.teasers.vocab import COMMERCE_MAX_SHARE
 from workers.urls import normalize_url
 
-__all__ = ["TeaserScan", "find_teasers"]
+__all__ = ["TeaserScan", "find_teasers", "scan_tree"]
 
 
 def find_teasers(soup: BeautifulSoup, page_url: str) -> TeaserScan:
@@ -19,9 +19,15 @@ def find_teasers(soup: BeautifulSoup, page_url: str) -> TeaserScan:
     Cards are the largest elements around a story link that hold no other story's link;
     sibling cards under one parent form a block, widened to take in its heading.
     """
-    tree = index_page(soup, page_url)
+    return scan_tree(index_page(soup, page_url))
+
+
+def scan_tree(tree: Tree) -> TeaserScan:
+    """Find teaser blocks and cards in a page already flattened (by the page walk)."""
     if not tree.tags:
         return TeaserScan()
+    page_url = tree.page_url
+    resolve_page(tree)
     aggregate(tree)
     cards = find_cards(tree)
     commerce = sum(card.commerce for card in cards)

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
-from workers.extract.dom import attr_text, attr_words
+from workers.extract.markup import attr_text, attr_words
 from workers.extract.patterns import READ_MORE_LABEL
 from workers.extract.teasers.vocab import (
     CAPTION,
@@ -57,6 +57,7 @@ _NOT_STORY_RELS = frozenset({"author", "tag"})
 class Tree:
     """The page flattened into parallel arrays, in document (pre-)order."""
 
+    page_url: str = ""
     tags: list[Tag] = field(default_factory=list)
     parent: list[int] = field(default_factory=list)
     prev: list[int] = field(default_factory=list)  # previous element sibling, or -1
@@ -77,6 +78,11 @@ class Tree:
     hrefs: dict[int, str] = field(default_factory=dict)
     story: dict[int, str] = field(default_factory=dict)
     anchor_text: dict[int, str] = field(default_factory=dict)
+    # what the page says of itself, as printed: <base> hrefs, canonical and og:url, <title>;
+    # resolve_page() turns them into base, self_urls and site_names
+    base_hrefs: list[str] = field(default_factory=list)
+    canonical: list[str] = field(default_factory=list)
+    title: str = ""
     base: str = ""
     self_urls: set[str] = field(default_factory=set)
     # case-folded names of the site itself: a heading saying only that names no block
@@ -104,82 +110,114 @@ def _tokens_of(
     return found
 
 
-def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
-    """Pass 1, over the soup: flatten elements, own text lengths, zones, hrefs."""
-    tree = Tree(base=page_url)
-    cache: dict[tuple[object, object], frozenset[str]] = {}
-    canonical: list[str] = []
-    page_title = ""
-    tags, parent, names, tokens = tree.tags, tree.parent, tree.names, tree.tokens
-    text, flags, prev = tree.text, tree.flags, tree.prev
-    last_kid: list[int] = []  # per element: its latest element child so far
-    top_kid = -1
-    # open elements from the root down, each with the iterator over its remaining children:
-    # an explicit stack walks the tree in document order without recursion
-    stack: list[tuple[Iterator[PageElement], int]] = [(iter(soup.contents), -1)]
-    while stack:
-        children, p = stack[-1]
-        muted = p < 0 or bool(flags[p] & MUTED)
-        for node in children:
-            if type(node) is NavigableString:
-                if not muted:
-                    stripped = node.strip()
-                    if stripped:
-                        text[p] += len(stripped)
-                continue
-            if not isinstance(node, Tag):
-                continue
-            i = len(tags)
-            name = node.name
-            attrs = node.attrs
-            tok = _tokens_of(attrs, cache) if attrs else EMPTY
-            f = (flags[p] if p >= 0 else 0) | NAME_FLAGS.get(name, 0)
-            if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(node, tok, f):
-                f |= EXCLUDED
-            if tok and name not in NEVER_EXCLUDED:
-                if tok & PAID_TOKENS:
-                    f |= EXCLUDED | PAID
-                elif tok & COMMERCE_TOKENS:
-                    f |= COMMERCE
-            if tok and tok & CAPTION_CONTEXT:
-                f |= CAPTION
-            tags.append(node)
-            parent.append(p)
-            prev.append(last_kid[p] if p >= 0 else top_kid)
-            if p >= 0:
-                last_kid[p] = i
-            else:
-                top_kid = i
-            last_kid.append(-1)
-            names.append(name)
-            tokens.append(tok)
-            text.append(0)
-            flags.append(f)
-            if name in LINKING:
-                page_title = _read_link(tree, node, i, page_url, canonical, page_title)
-            if node.contents:
-                stack.append((iter(node.contents), i))
-                break
+class TreeIndex:
+    """Pass 1 of the scan: fills a Tree element by element, in document order.
+
+    The page walk (workers.extract.walk) hands it every element as it goes, so the soup is
+    walked once for the body and the teasers; subtree() flattens a part the walk does not
+    enter (scripts, drawings, rule-removed elements) and index_page() a whole soup.
+    """
+
+    __slots__ = ("_cache", "_last_kid", "_top_kid", "tree")
+
+    def __init__(self, page_url: str) -> None:
+        self.tree = Tree(page_url=page_url)
+        self._cache: dict[tuple[object, object], frozenset[str]] = {}
+        self._last_kid: list[int] = []  # per element: its latest element child so far
+        self._top_kid = -1
+
+    def add(self, node: Tag, p: int) -> int:
+        """Append one element under element p (-1: the document) and return its index."""
+        tree = self.tree
+        flags = tree.flags
+        i = len(tree.tags)
+        name = node.name
+        attrs = node.attrs
+        tok = _tokens_of(attrs, self._cache) if attrs else EMPTY
+        f = (flags[p] if p >= 0 else 0) | NAME_FLAGS.get(name, 0)
+        if not f & EXCLUDED and (attrs or name in CHROME) and _excluded(node, tok, f):
+            f |= EXCLUDED
+        if tok and name not in NEVER_EXCLUDED:
+            if tok & PAID_TOKENS:
+                f |= EXCLUDED | PAID
+            elif tok & COMMERCE_TOKENS:
+                f |= COMMERCE
+        if tok and tok & CAPTION_CONTEXT:
+            f |= CAPTION
+        tree.tags.append(node)
+        tree.parent.append(p)
+        last_kid = self._last_kid
+        if p >= 0:
+            tree.prev.append(last_kid[p])
+            last_kid[p] = i
         else:
-            stack.pop()
-    for raw in [page_url, *canonical]:
+            tree.prev.append(self._top_kid)
+            self._top_kid = i
+        last_kid.append(-1)
+        tree.names.append(name)
+        tree.tokens.append(tok)
+        tree.text.append(0)
+        flags.append(f)
+        if name in LINKING:
+            _read_link(tree, node, i)
+        return i
+
+    def subtree(self, node: Tag, p: int) -> None:
+        """Append an element and everything inside it, with the text each element owns."""
+        self.children(iter((node,)), p)
+
+    def children(self, nodes: Iterator[PageElement], p: int) -> None:
+        """Append these nodes (children of element p) and their descendants."""
+        flags, text = self.tree.flags, self.tree.text
+        # open elements from the given level down, each with the iterator over its remaining
+        # children: an explicit stack walks the tree in document order without recursion
+        stack: list[tuple[Iterator[PageElement], int]] = [(nodes, p)]
+        while stack:
+            children, q = stack[-1]
+            muted = q < 0 or bool(flags[q] & MUTED)
+            for node in children:
+                if type(node) is NavigableString:
+                    if not muted:
+                        stripped = node.strip()
+                        if stripped:
+                            text[q] += len(stripped)
+                    continue
+                if not isinstance(node, Tag):
+                    continue
+                i = self.add(node, q)
+                if node.contents:
+                    stack.append((iter(node.contents), i))
+                    break
+            else:
+                stack.pop()
+
+
+def index_page(soup: BeautifulSoup, page_url: str) -> Tree:
+    """Pass 1 over a soup of its own: flatten elements, own text lengths, zones, hrefs."""
+    index = TreeIndex(page_url)
+    index.children(iter(soup.contents), -1)
+    return index.tree
+
+
+def resolve_page(tree: Tree) -> None:
+    """Read the page's own URLs and site names from what pass 1 collected."""
+    page_url = tree.page_url
+    tree.base = page_url
+    for href in tree.base_hrefs:
+        if tree.base == page_url:
+            tree.base = urljoin(page_url, href)
+    for raw in [page_url, *tree.canonical]:
         own = normalize_url(raw, page_url)
         if own is not None:
             tree.self_urls.add(own)
-    if page_title and urlsplit(page_url).path in ("", "/"):
+    if tree.title and urlsplit(page_url).path in ("", "/"):
         # on a home page the <title> is the site's name, maybe with a slogan
-        for part in TITLE_SEPARATOR.split(page_title):
+        for part in TITLE_SEPARATOR.split(tree.title):
             tree.site_names.add(clean_visible(part).casefold())
-    return tree
 
 
-def _read_link(
-    tree: Tree, node: Tag, i: int, page_url: str, canonical: list[str], page_title: str
-) -> str:
-    """Record what a linking element says (story href, base, canonical, site name).
-
-    Returns the page title, read from the first <title> when none was read before.
-    """
+def _read_link(tree: Tree, node: Tag, i: int) -> None:
+    """Record what a linking element says (story href, base, canonical, site name)."""
     name, attrs = node.name, node.attrs
     href = attrs.get("href")
     if name == "a":
@@ -192,23 +230,22 @@ def _read_link(
         ):
             tree.hrefs[i] = href
     elif name == "base":
-        if isinstance(href, str) and href.strip() and tree.base == page_url:
-            tree.base = urljoin(page_url, href.strip())
+        if isinstance(href, str) and href.strip():
+            tree.base_hrefs.append(href.strip())
     elif name == "link":
         rel = attrs.get("rel")
         if rel and "canonical" in attr_words(rel) and isinstance(href, str):
-            canonical.append(href)
+            tree.canonical.append(href)
     elif name == "title":
-        if not page_title:
-            return node.get_text()
+        if not tree.title:
+            tree.title = node.get_text()
     else:
         key = attrs.get("property") or attrs.get("name")
         content = attrs.get("content")
         if isinstance(content, str) and key == "og:url":
-            canonical.append(content)
+            tree.canonical.append(content)
         elif isinstance(content, str) and key in SITE_NAME_META:
             tree.site_names.add(clean_visible(content).casefold())
-    return page_title
 
 
 def _excluded(node: Tag, tok: frozenset[str], flags: int) -> bool:
