@@ -228,10 +228,14 @@ def section_url(url: str) -> bool:
     An item in a shop's section (/collections/boots/products/trail-boot) is no section page.
     """
     segments = _segments(url)
-    if not segments or len(segments) < 2:
+    if not segments or _ITEM_SEGMENTS.intersection(segments):
         return False
-    if _ITEM_SEGMENTS.intersection(segments):
-        return False
+    return _under_section(segments)
+
+
+def _under_section(segments: list[str]) -> bool:
+    """Whether a path lies under a listing section (/tag/harbour): a section segment before
+    its last one."""
     return bool(_LISTING_SEGMENTS.intersection(segments[:-1]))
 
 
@@ -344,7 +348,7 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     if _OTHER_SEGMENTS.intersection(segments) and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
     # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.
-    section = not segments or bool(_LISTING_SEGMENTS.intersection(segments[:-1]))
+    section = not segments or _under_section(segments)
     if section and words < SECTION_URL_MAX_WORDS:
         return no_story(cards, "section or home page without cards", evidence.url)
     return KindDecision("article")
