@@ -312,10 +312,13 @@ class Frontier:
         return [float(first) for first in replies[2::4]]
 
     def parsed_pages(self, source: str | None = None) -> Iterator[StoredPage]:
-        """Every URL parsed before (of one source, or all), with what a re-parse needs.
+        """Every URL parsed before (of one source, or all), with what a re-parse needs."""
+        for batch in self.parsed_page_batches(source):
+            yield from batch
 
-        The URL states are read in one pipelined round trip per scan batch, not one per page.
-        """
+    def parsed_page_batches(self, source: str | None = None) -> Iterator[list[StoredPage]]:
+        """`parsed_pages` one scan batch at a time (none empty): the URL states are read in
+        one pipelined round trip per batch, not one per page."""
         fields = ("url", "source", "content_key", "archive", "content_fetched_at", "fetched_at",
                   "robots_tag")  # fmt: skip
         with redis_errors("listing parsed pages"):
@@ -328,10 +331,10 @@ class Frontier:
                 pipe = self.client.pipeline(transaction=False)
                 for key in keys:
                     pipe.hmget(key, *fields)
-                for state in cast(list[list[bytes | None]], pipe.execute()):
-                    page = _stored_page(state, source)
-                    if page is not None:
-                        yield page
+                states = cast(list[list[bytes | None]], pipe.execute())
+                batch = [p for p in (_stored_page(st, source) for st in states) if p is not None]
+                if batch:
+                    yield batch
                 if cursor == 0:
                     return
 

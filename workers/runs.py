@@ -246,6 +246,17 @@ class Runs:
                 pipe.zrem(self._key(run_id, "open"), closes)
             pipe.execute()
 
+    def open_tasks(self, run_id: str, task_ids: list[str]) -> None:
+        """Register many tasks the run must wait for in one round trip (a reparse batch)."""
+        if not task_ids:
+            return
+        with redis_errors("opening tasks"):
+            pipe = self.client.pipeline(transaction=False)
+            now = time.time()
+            pipe.zadd(self._key(run_id, "open"), dict.fromkeys(task_ids, now))
+            pipe.expire(self._key(run_id, "open"), RUN_TTL)
+            pipe.execute()
+
     def queue_open(self, pipe: Any, run_id: str, task_id: str) -> None:
         """Queue on `pipe` the opening of a task (as `open_task`), so a caller's own write
         goes in the same round trip (the index buffer's push)."""

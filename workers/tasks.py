@@ -576,13 +576,21 @@ def start_reparse(source: str | None) -> tuple[str, int]:
     run_id = new_run_id()
     res.runs.start(run_id, source or "*", None)
     sent = 0
-    for page in res.frontier.parsed_pages(source):
-        _send_hop(
-            parse_page, run_id, "reparse", page.url, page_key=page.page_key, url=page.url,
-            source=page.source, archive_ref=page.archive_ref, follow_links=False,
-            fetched_at=page.content_fetched_at, robots_tag=page.robots_tag,
-        )  # fmt: skip
-        sent += 1
+    for batch in res.frontier.parsed_page_batches(source):
+        # One round trip opens the whole scan batch in the run; then each task is sent.
+        task_ids = [child_task_id(run_id, "reparse", page.url) for page in batch]
+        res.runs.open_tasks(run_id, task_ids)
+        for page, task_id in zip(batch, task_ids, strict=True):
+            parse_page.apply_async(
+                kwargs={
+                    "page_key": page.page_key, "url": page.url, "source": page.source,
+                    "archive_ref": page.archive_ref, "follow_links": False,
+                    "fetched_at": page.content_fetched_at, "robots_tag": page.robots_tag,
+                    "run_id": run_id,
+                },
+                task_id=task_id,
+            )  # fmt: skip
+        sent += len(batch)
     return run_id, sent
 
 

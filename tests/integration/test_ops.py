@@ -14,6 +14,7 @@ import redis
 from workers.demosite import NewsSite
 from workers.frontier import PARSED_SCAN_BATCH, Fetched, Frontier
 from workers.index import SearchIndex
+from workers.runs import Runs, new_run_id
 from workers.urls import url_id
 
 from .conftest import REPO, Stack, _require
@@ -170,8 +171,35 @@ def test_stored_pages_are_listed_whole_across_scan_batches() -> None:
             assert page.archive_ref == (f"warc-{n}" if n % 2 else None)
             assert page.content_fetched_at == 1000.0 + n
             assert page.robots_tag == ("noindex" if n % 5 == 0 else None)
+        batches = list(frontier.parsed_page_batches(source))
+        assert all(batches)
+        assert sorted(p.url for b in batches for p in b) == sorted(listed)
         everyone = {page.url for page in frontier.parsed_pages()}
         assert f"https://listed.example/{source}/other" in everyone
         assert f"https://listed.example/{source}/empty" not in everyone
     finally:
         client.delete(*(f"url:{url_id(f.url)}" for f in [*fetches, *others]))
+
+
+def test_a_batch_of_opened_tasks_keeps_the_run_open_until_the_last_one_closes() -> None:
+    """`ingest reparse` opens a scan batch of tasks in one round trip: the run counts every
+    one of them and is done only when the last one closes."""
+    runs = Runs(redis.Redis.from_url(_require("REDIS_URL")))
+    run_id = new_run_id()
+    runs.start(run_id, "*", None)
+    task_ids = [f"{run_id}-reparse-{n}" for n in range(7)]
+    runs.open_tasks(run_id, task_ids)
+    runs.open_tasks(run_id, [])
+
+    summary = runs.summary(run_id)
+    assert summary is not None
+    assert summary.open_tasks == 7
+    for task_id in task_ids[:-1]:
+        runs.close_task(run_id, task_id)
+    summary = runs.summary(run_id)
+    assert summary is not None
+    assert (summary.open_tasks, summary.state) == (1, "running")
+    runs.close_task(run_id, task_ids[-1])
+    summary = runs.summary(run_id)
+    assert summary is not None
+    assert (summary.state, summary.finished_at is not None) == ("done", True)
