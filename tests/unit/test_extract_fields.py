@@ -17,8 +17,8 @@ from workers.extract.authors import (
     strip_credit_suffix,
 )
 from workers.extract.dates import parse_printed, parse_structured
+from workers.extract.jsonld import parse_json_ld, type_names
 from workers.extract.language import detect_language, normalise_language
-from workers.extract.metadata import parse_json_ld, type_names
 
 
 @pytest.mark.parametrize(

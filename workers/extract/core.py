@@ -29,22 +29,22 @@ from workers.extract.credits import (
 from workers.extract.dom import Page, mark_teasers
 from workers.extract.fields import (
     Context,
-    first_date,
     headline_node,
     pick_canonical,
-    pick_image,
     pick_language,
-    pick_published,
     pick_subtitle,
     pick_title,
     rule_body,
     rule_text,
 )
 from workers.extract.kind import KindEvidence, decide_kind, no_story, rescued_story
+from workers.extract.lead_image import pick_image
 from workers.extract.markup import parse_html
-from workers.extract.metadata import Structured, read_structured
+from workers.extract.metadata import read_structured
 from workers.extract.patterns import HIDDEN, SHOP_BUTTON, SHOP_BUTTON_MAX_CHARS
+from workers.extract.published import first_date, pick_published
 from workers.extract.rules import SiteRule, SiteRules
+from workers.extract.structured import Structured
 from workers.extract.teasers import TeaserScan, scan_tree
 from workers.extract.teasers.tree import Tree
 from workers.extract.text import clean_space, fold, looks_binary, word_count

@@ -1,4 +1,4 @@
-"""Field pickers: headline, standfirst, publication date, language, lead image, canonical URL."""
+"""Field pickers: headline, standfirst, language, canonical URL, and the site-rule helpers."""
 
 from __future__ import annotations
 
@@ -9,22 +9,19 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Tag
 
 from workers.extract.body import (
-    DATELINE_MAX_CHARS,
     BodyResult,
     Sums,
     is_dateline,
     select_blocks,
 )
-from workers.extract.captions import credit_name, split_credit
-from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Block, Page
-from workers.extract.images import img_src, is_pixel, srcset_src
+from workers.extract.jsonld import ARTICLE_TYPES
 from workers.extract.language import detect_language, normalise_language
-from workers.extract.metadata import ARTICLE_TYPES, Structured, Value
 from workers.extract.patterns import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
 from workers.extract.rules import SiteRule
+from workers.extract.structured import Structured
 from workers.extract.text import clean_space, fold
-from workers.models import Image, Provenance
+from workers.models import Provenance
 from workers.urls import host_of, normalize_url
 
 _MIN_SUBTITLE_WEIGHT = 30
@@ -47,15 +44,6 @@ MIN_HEADLINE_WORDS = 3
 _NEWS_TYPES = frozenset(name for name in ARTICLE_TYPES if "news" in name)
 _NON_WORD = re.compile(r"\W+")
 _MIN_SITE_KEY = 3
-# A printed date near the headline: blocks read before and after the headline's <h1> (a date
-# line is at most body.DATELINE_MAX_CHARS long: "Published on July 18, 2025 | 6 min read").
-DATELINE_BLOCKS_BEFORE = 5
-DATELINE_BLOCKS_AFTER = 30
-# A date line that names an update or a review, not the publication.
-_UPDATE_LINE = re.compile(
-    r"updat|modif|revis|review|aktualisiert|geändert|mis à jour|actualiz|aggiornat",
-    re.IGNORECASE,
-)
 
 
 @dataclass(slots=True)
@@ -275,70 +263,6 @@ def headline_node(page: Page, excluded: list[bool], title: str | None) -> int | 
     return visible[0] if visible else None
 
 
-def first_date(values: list[Value]) -> tuple[ParsedDate, Provenance] | None:
-    """The first value that parses as a date, with its provenance."""
-    for value in values:
-        parsed = parse_structured(value.text)
-        if parsed is not None:
-            return parsed, value.source
-    return None
-
-
-def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
-    """Publication date: site rule, structured data, then <time> and printed datelines."""
-    soup, page, structured, rule = context.soup, context.page, context.structured, context.rule
-    body, excluded = context.body, context.excluded
-    if rule and rule.published_at:
-        for tag in select(soup, rule.published_at):
-            for attr in ("datetime", "content"):
-                value = tag.get(attr)
-                if isinstance(value, str) and (parsed := parse_structured(value)):
-                    return parsed, "rule"
-            printed = parse_printed(clean_space(tag.get_text(" ")))
-            if printed:
-                return printed, "rule"
-    found = first_date(structured.published)
-    if found:
-        return found
-    limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
-    for index in page.times:
-        if index >= limit or excluded[index]:
-            continue
-        tag = page.nodes[index].tag
-        value = tag.get("datetime")
-        parsed = parse_structured(value) if isinstance(value, str) else None
-        parsed = parsed or parse_printed(clean_space(tag.get_text(" ")))
-        if parsed:
-            return parsed, "dom"
-    for text in (*context.body.datelines, *context.body.bylines):
-        parsed = parse_printed(text)
-        if parsed:
-            return parsed, "dom"
-    return _dateline_near_headline(page, excluded), "dom"
-
-
-def _dateline_near_headline(page: Page, excluded: list[bool]) -> ParsedDate | None:
-    """A short printed date line in the blocks around the first visible <h1>.
-
-    Many templates print "Nov 21, 2018" or "Published on July 18, 2025" in the hero beside
-    the headline, outside the body container and without a <time> element. Lines naming an
-    update are skipped: published_at is the original publication.
-    """
-    headline = next((index for index in page.h1 if not excluded[index]), None)
-    if headline is None:
-        return None
-    blocks = page.blocks
-    at = next((i for i, block in enumerate(blocks) if block.node >= headline), len(blocks))
-    for block in blocks[max(0, at - DATELINE_BLOCKS_BEFORE) : at + DATELINE_BLOCKS_AFTER]:
-        text = block.text
-        if excluded[block.node] or len(text) > DATELINE_MAX_CHARS or _UPDATE_LINE.search(text):
-            continue
-        parsed = parse_printed(text)
-        if parsed:
-            return parsed
-    return None
-
-
 def pick_language(page: Page, structured: Structured, text: str) -> Found | None:
     """ISO 639-1 language: JSON-LD/microdata, <html lang>, meta tags, else the text's own."""
     candidates: list[tuple[str | None, Provenance]] = [
@@ -352,99 +276,6 @@ def pick_language(page: Page, structured: Structured, text: str) -> Found | None
             return Found(code, source)
     detected = detect_language(text)
     return Found(detected, "detected") if detected else None
-
-
-def pick_image(
-    soup: BeautifulSoup,
-    page: Page,
-    structured: Structured,
-    body: BodyResult,
-    url: str,
-    rule: SiteRule | None,
-) -> tuple[Image, Provenance] | None:
-    """Lead image (absolute URL) with caption and credit: rule, structured data, DOM."""
-    if rule and rule.image:
-        for tag in select(soup, rule.image):
-            src = _img_src(tag)
-            absolute = normalize_url(src, url) if src else None
-            if absolute:
-                return Image(absolute, *_figure_caption(page, tag)), "rule"
-    info = structured.image
-    if info is not None:
-        absolute = normalize_url(info.url, url)
-        if absolute:
-            caption, credit = info.caption, info.credit
-            if caption is None or credit is None:
-                dom_caption, dom_credit = _caption_for(page, absolute, url)
-                caption = caption or dom_caption
-                credit = credit or dom_credit
-            return Image(absolute, caption, credit), info.source
-    if body.container is None:
-        return None
-    end = page.nodes[body.container].end
-    for index in page.images:
-        if (body.container <= index < end and not body.excluded[index]) or (
-            body.container <= index < end and page.nodes[index].context & CAPTION
-        ):
-            tag = page.nodes[index].tag
-            src = _img_src(tag)
-            absolute = normalize_url(src, url) if src else None
-            if absolute:
-                return Image(absolute, *_figure_caption(page, tag)), "dom"
-    return None
-
-
-def _img_src(tag: Tag) -> str | None:
-    """The picture an <img> (or the first <img> inside `tag`) shows, lazy-loading included."""
-    image = tag if tag.name == "img" else tag.find("img")
-    if not isinstance(image, Tag):
-        content = tag.get("content")
-        return content if isinstance(content, str) else None
-    if is_pixel(image.attrs):
-        return None
-    found = img_src(image.attrs)
-    if found is None:
-        # lxml nests the <img> of a <picture> inside its (unclosed) <source> elements
-        picture = image.find_parent("picture")
-        for source in picture.find_all("source") if isinstance(picture, Tag) else ():
-            found = srcset_src(source.attrs) if isinstance(source, Tag) else None
-            if found:
-                break
-    return found
-
-
-def _caption_for(page: Page, image_url: str, page_url: str) -> tuple[str | None, str | None]:
-    stem = image_url.rsplit("/", 1)[-1].split("?", maxsplit=1)[0]
-    if len(stem) < 6:
-        return None, None
-    for index in page.images:
-        src = _img_src(page.nodes[index].tag)
-        if src and stem in src:
-            return _figure_caption(page, page.nodes[index].tag)
-    return None, None
-
-
-def _figure_caption(page: Page, tag: Tag) -> tuple[str | None, str | None]:
-    """Caption and photo credit printed in the image's <figure>."""
-    figure = tag if tag.name == "figure" else tag.find_parent("figure")
-    if not isinstance(figure, Tag):
-        return None, None
-    caption_tag = figure.find("figcaption")
-    if not isinstance(caption_tag, Tag):
-        return None, None
-    credit_tag = caption_tag.find(class_=_CREDIT_CLASS)
-    credit = clean_space(credit_tag.get_text(" ")) if isinstance(credit_tag, Tag) else None
-    caption: str | None = clean_space(caption_tag.get_text(" "))
-    if credit:
-        if caption and caption.endswith(credit):
-            caption = caption[: -len(credit)].rstrip(" |-\u2013\u2014/")
-        credit = credit_name(credit) or credit
-    else:
-        caption, credit = split_credit(caption or "")
-    return caption or None, credit or None
-
-
-_CREDIT_CLASS = re.compile(r"credit|copyright|source", re.IGNORECASE)
 
 
 def pick_canonical(page: Page, structured: Structured, url: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from workers.extract.metadata import ARTICLE_TYPES
+from workers.extract.jsonld import ARTICLE_TYPES
 
 Kind = Literal["article", "listing", "other"]
 
