@@ -6,32 +6,32 @@ import re
 from enum import IntFlag
 from functools import lru_cache
 
-# Elements whose subtree never carries article prose.
-SKIP_TAGS = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "math",
-        "iframe",
-        "object",
-        "embed",
-        "canvas",
-        "select",
-        "textarea",
-        "option",
-        "datalist",
-        "button",
-        "video",
-        "audio",
-        "map",
-        "input",
-        "dialog",
-        "menu",
-    }
+# Elements whose text is never read and whose links are never teasers: raw text (scripts,
+# styles), drawings, frames, form controls and the document's head. The teaser scan mutes
+# these (walk.py and teasers/vocab.NAME_FLAGS).
+MUTED_TAGS = frozenset(
+    {"script", "style", "template", "noscript", "svg", "select", "button", "head", "iframe"}
 )
+# The body reads no prose from these: the muted elements, and besides them formulas, plugins
+# and media (whose children are fallback text), form fields, image maps, dialogs and menus.
+# The teaser scan still reads the links inside these ones (a <menu> is page chrome to it).
+SKIP_TAGS = MUTED_TAGS | {
+    "math",
+    "object",
+    "embed",
+    "canvas",
+    "textarea",
+    "option",
+    "datalist",
+    "video",
+    "audio",
+    "map",
+    "input",
+    "dialog",
+    "menu",
+}
+# Elements the walk never descends into: raw text, or drawings whose parts carry no prose.
+OPAQUE_TAGS = frozenset({"script", "style", "svg", "math"})
 
 # Elements that start a new text block.
 BLOCK_TAGS = frozenset(

@@ -16,6 +16,7 @@ from workers.extract.patterns import (
     BLOCK_TAGS,
     HEADING_LEVEL,
     HIDDEN,
+    OPAQUE_TAGS,
     POSITIVE,
     SKIP_TAGS,
     TAG_FLAGS,
@@ -26,8 +27,6 @@ from workers.extract.teasers.tree import TreeIndex
 from workers.extract.teasers.vocab import MUTED
 from workers.extract.text import clean_space, text_weight
 
-# Elements the walk never descends into: raw text, or drawings whose parts carry no prose.
-_OPAQUE_TAGS = frozenset({"script", "style", "svg", "math"})
 # Elements without prose children: read their attributes, and let <br>/<hr> end a block.
 _LEAF_TAGS = frozenset({"meta", "link", "title", "br", "hr", "wbr"})
 _AUTHOR_HREF = re.compile(
@@ -125,7 +124,7 @@ def walk(soup: BeautifulSoup, removed: set[int], page_url: str) -> Page:
                 continue
             name = child.name
             attrs = child.attrs
-            if name in _OPAQUE_TAGS:
+            if name in OPAQUE_TAGS:
                 if name == "script":
                     kind_attr = attrs.get("type")
                     if isinstance(kind_attr, str) and "ld+json" in kind_attr.lower():
@@ -196,7 +195,7 @@ def walk(soup: BeautifulSoup, removed: set[int], page_url: str) -> Page:
                 page.images.append(idx)
                 nodes[idx].end = idx + 1
                 continue
-            muted = name in SKIP_TAGS or name == "head" or bool(flags & HIDDEN)
+            muted = name in SKIP_TAGS or bool(flags & HIDDEN)
             is_block = name in BLOCK_TAGS
             contents = child.contents
             if not contents or (len(contents) == 1 and type(contents[0]) is NavigableString):

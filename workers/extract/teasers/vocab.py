@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import IntFlag
 
+from workers.extract.patterns import MUTED_TAGS
+
 # --- tuning -------------------------------------------------------------------------------
 
 # A card is at most this much text and this many paragraphs (headline, summary, caption).
@@ -57,10 +59,6 @@ SUMMARY_MAX_CHARS = 1000
 # --- vocabularies -------------------------------------------------------------------------
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Elements whose text is never read and whose links are never teasers.
-MUTED_TAGS = frozenset(
-    {"script", "style", "template", "noscript", "svg", "select", "button", "head", "iframe"}
-)
 # Elements that make a <header>/<footer> inside them local to content rather than the page's.
 CONTENT_TAGS = frozenset({"article", "section", "aside", "li", "main"})
 # Inline elements an anchor's enclosing block is looked for through.
