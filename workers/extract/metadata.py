@@ -51,6 +51,10 @@ _META_PUBLISHED = (
     "published_time",
     "release_date",
     "created",
+    "published-date",
+    "w-published-date",
+    "citation_publication_date",
+    "published",
 )
 _META_MODIFIED = (
     "article:modified_time",
