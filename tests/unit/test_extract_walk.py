@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from workers.extract.dom import mark_teasers
+from workers.extract.flags import TEASER
 from workers.extract.markup import parse_html
-from workers.extract.patterns import TEASER
 from workers.extract.teasers.tree import Tree, index_page
 from workers.extract.walk import walk
 

@@ -6,20 +6,18 @@ import re
 from dataclasses import dataclass, field
 
 from workers.extract.dom import Block, Node, Page
-from workers.extract.markup import attr_text
-from workers.extract.patterns import (
-    BOILERPLATE_LINE,
+from workers.extract.flags import (
     BYLINE,
     CAPTION,
-    COMMENT_BOX,
     DATELINE,
     HIDDEN,
     JUNK,
-    PAYWALL_LINE,
     POSITIVE,
     STRUCTURAL_JUNK,
     TEASER,
 )
+from workers.extract.markup import attr_text
+from workers.extract.patterns import BOILERPLATE_LINE, COMMENT_BOX, PAYWALL_LINE
 from workers.extract.text import fold
 
 # A block this heavy (Latin-equivalent characters) with few links reads like prose.

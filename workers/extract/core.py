@@ -37,11 +37,12 @@ from workers.extract.fields import (
     rule_body,
     rule_text,
 )
+from workers.extract.flags import HIDDEN
 from workers.extract.kind import KindEvidence, decide_kind, no_story, rescued_story
 from workers.extract.lead_image import pick_image
 from workers.extract.markup import parse_html
 from workers.extract.metadata import read_structured
-from workers.extract.patterns import HIDDEN, SHOP_BUTTON, SHOP_BUTTON_MAX_CHARS
+from workers.extract.patterns import SHOP_BUTTON, SHOP_BUTTON_MAX_CHARS
 from workers.extract.published import first_date, pick_published
 from workers.extract.rules import SiteRule, SiteRules
 from workers.extract.structured import Structured

@@ -8,8 +8,8 @@ from workers.extract import authors as author_rules
 from workers.extract.body import BodyResult
 from workers.extract.dom import Block
 from workers.extract.fields import Context, select
+from workers.extract.flags import BYLINE, CAPTION
 from workers.extract.jsonld import is_cms_account
-from workers.extract.patterns import BYLINE, CAPTION
 from workers.extract.structured import Structured
 from workers.extract.text import clean_space, fold
 from workers.models import Provenance

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bs4.element import Tag
 
-from workers.extract.patterns import CAPTION, HIDDEN, JUNK, TEASER
+from workers.extract.flags import TEASER
 from workers.extract.teasers.tree import Tree
 
 
@@ -97,7 +97,3 @@ def mark_teasers(page: Page, blocks: Iterable[Tag]) -> None:
         nodes[start].flags |= TEASER
         for index in range(start, nodes[start].end):
             nodes[index].context |= TEASER
-
-
-# Flags that keep a block out of the article body wherever it sits.
-EXCLUDED = JUNK | CAPTION | HIDDEN | TEASER

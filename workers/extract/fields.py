@@ -15,9 +15,9 @@ from workers.extract.body import (
     select_blocks,
 )
 from workers.extract.dom import Block, Page
+from workers.extract.flags import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
 from workers.extract.jsonld import ARTICLE_TYPES
 from workers.extract.language import detect_language, normalise_language
-from workers.extract.patterns import BYLINE, CAPTION, DATELINE, SUBTITLE_HINT
 from workers.extract.rules import SiteRule
 from workers.extract.structured import Structured
 from workers.extract.text import clean_space, fold

@@ -10,8 +10,8 @@ from workers.extract.body import BodyResult
 from workers.extract.captions import credit_name, split_credit
 from workers.extract.dom import Page
 from workers.extract.fields import select
+from workers.extract.flags import CAPTION
 from workers.extract.images import img_src, is_pixel, srcset_src
-from workers.extract.patterns import CAPTION
 from workers.extract.rules import SiteRule
 from workers.extract.structured import Structured
 from workers.extract.text import clean_space

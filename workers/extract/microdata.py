@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from workers.extract.dom import Page
+from workers.extract.flags import CAPTION
 from workers.extract.jsonld import ARTICLE_TYPES, keyword_strings
-from workers.extract.patterns import CAPTION
 from workers.extract.structured import ImageInfo, Person, Structured, Value
 from workers.extract.text import clean_space
 

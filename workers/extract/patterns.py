@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import re
-from enum import IntFlag
 from functools import lru_cache
+
+from workers.extract.flags import (
+    BYLINE,
+    CAPTION,
+    DATELINE,
+    HIDDEN,
+    JUNK,
+    POSITIVE,
+    STRUCTURAL_JUNK,
+    SUBTITLE_HINT,
+)
 
 # Elements whose text is never read and whose links are never teasers: raw text (scripts,
 # styles), drawings, frames, form controls and the document's head. The teaser scan mutes
@@ -86,32 +96,6 @@ BLOCK_TAGS = frozenset(
 
 HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
-
-class NodeFlag(IntFlag):
-    """Flags one element can carry in the body walk; its context is the union over ancestors."""
-
-    JUNK = 1  # navigation, share bars, related stories, comments, ads...
-    CAPTION = 2  # figures, captions, photo credits
-    BYLINE = 4  # author lines
-    HIDDEN = 8  # not rendered
-    POSITIVE = 16  # looks like the article body container
-    TEASER = 32  # a teaser block found by the teaser scanner
-    STRUCTURAL_JUNK = 64  # nav/aside/footer elements (weaker than class evidence)
-    SUBTITLE_HINT = 128  # looks like a standfirst / dek
-    DATELINE = 256  # publication dates, reading times, article meta rows
-
-
-# The flags as plain ints: the walk combines them once per element, where enum arithmetic
-# would cost more than the rest of the loop.
-JUNK = int(NodeFlag.JUNK)
-CAPTION = int(NodeFlag.CAPTION)
-BYLINE = int(NodeFlag.BYLINE)
-HIDDEN = int(NodeFlag.HIDDEN)
-POSITIVE = int(NodeFlag.POSITIVE)
-TEASER = int(NodeFlag.TEASER)
-STRUCTURAL_JUNK = int(NodeFlag.STRUCTURAL_JUNK)
-SUBTITLE_HINT = int(NodeFlag.SUBTITLE_HINT)
-DATELINE = int(NodeFlag.DATELINE)
 
 _JUNK_TAGS = {"nav": STRUCTURAL_JUNK, "aside": STRUCTURAL_JUNK, "footer": STRUCTURAL_JUNK}
 _CAPTION_TAGS = {"figure", "figcaption", "picture"}

@@ -8,7 +8,7 @@ from workers.extract.body import DATELINE_MAX_CHARS, BodyResult
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Page
 from workers.extract.fields import Context, select
-from workers.extract.patterns import CAPTION, HIDDEN, TEASER
+from workers.extract.flags import CAPTION, HIDDEN, TEASER
 from workers.extract.structured import Value
 from workers.extract.text import clean_space
 from workers.models import Provenance

@@ -11,20 +11,18 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
 from workers.extract.dom import Block, Node, Page
+from workers.extract.flags import HIDDEN, MUTED, POSITIVE
 from workers.extract.markup import attr_text, attr_words
 from workers.extract.patterns import (
     BLOCK_TAGS,
     HEADING_LEVEL,
-    HIDDEN,
     OPAQUE_TAGS,
-    POSITIVE,
     SKIP_TAGS,
     TAG_FLAGS,
     classify_attrs,
     is_hidden_style,
 )
 from workers.extract.teasers.tree import TreeIndex
-from workers.extract.teasers.vocab import MUTED
 from workers.extract.text import clean_space, text_weight
 
 # Elements without prose children: read their attributes, and let <br>/<hr> end a block.

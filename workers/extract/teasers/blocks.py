@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from bs4 import Tag
 
+from workers.extract.flags import EXCLUDED
 from workers.extract.patterns import RELATED_LABEL
 from workers.extract.teasers.cards import Card
 from workers.extract.teasers.tree import Tree
 from workers.extract.teasers.vocab import (
     BLOCK_MAX_OVERHEAD,
     BLOCK_TITLE_TOKENS,
-    EXCLUDED,
     GRID_MIN_CARDS,
     GRID_OVERHEAD_PER_CARD,
     HEADING_LOOKBACK,

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from workers.extract.captions import credit_name, split_credit
+from workers.extract.flags import EXCLUDED, IN_CAPTION, MUTED
 from workers.extract.images import (
     BACKGROUND_ATTR_SET,
     background_src,
@@ -16,14 +17,12 @@ from workers.extract.images import (
 from workers.extract.patterns import READ_MORE_LABEL, RELATED_LABEL
 from workers.extract.teasers.tree import Tree, headline_ish, is_commerce
 from workers.extract.teasers.vocab import (
-    CAPTION,
     CAPTION_TOKENS,
     CARD_MAX_PARAS,
     CARD_MAX_TEXT,
     CARD_PROSE_CHARS,
     CARD_PROSE_PARAS,
     CREDIT_TOKENS,
-    EXCLUDED,
     HEADING_LINK_MAX_CHARS,
     HEADING_LINK_MAX_CJK,
     HEADINGS,
@@ -33,7 +32,6 @@ from workers.extract.teasers.vocab import (
     LABEL_MAX_CHARS,
     LABEL_TRIM,
     META_TOKENS,
-    MUTED,
     RANK_TOKENS,
     SKIP_IMAGE_TOKENS,
     STANDALONE_SHARE,
@@ -130,7 +128,7 @@ def _read_card(tree: Tree, top: int, anchors: list[int]) -> Card | None:
     stop = end[top]
     heading = titled = fallback = -1  # linked h1-h6, linked "title" element, unlinked h1-h6
     for j in range(top, stop):
-        if tree.flags[j] & (CAPTION | EXCLUDED) or tree.text[j] == 0:
+        if tree.flags[j] & (IN_CAPTION | EXCLUDED) or tree.text[j] == 0:
             continue
         is_heading = names[j] in HEADINGS
         if not is_heading and (titled >= 0 or not tokens[j] & TITLE_TOKENS):
@@ -237,7 +235,7 @@ def _summary(tree: Tree, top: int, head: int, headline: str) -> str | None:
     names, tokens, end = tree.names, tree.tokens, tree.end
     j = top + 1
     while j < end[top]:
-        if tree.flags[j] & (CAPTION | EXCLUDED) or (head >= 0 and head <= j < end[head]):
+        if tree.flags[j] & (IN_CAPTION | EXCLUDED) or (head >= 0 and head <= j < end[head]):
             j = end[j]
             continue
         contains_head = head >= 0 and j < head < end[j]

@@ -9,36 +9,30 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
+from workers.extract.flags import COMMERCE, CONTENT, EXCLUDED, IN_CAPTION, IN_HEADING, MUTED, PAID
 from workers.extract.markup import attr_text, attr_words
 from workers.extract.patterns import READ_MORE_LABEL
 from workers.extract.teasers.vocab import (
-    CAPTION,
     CAPTION_CONTEXT,
     CHROME,
-    COMMERCE,
     COMMERCE_HOST_LABELS,
     COMMERCE_SEGMENTS,
     COMMERCE_TOKENS,
-    CONTENT,
     EMPTY,
     EXCLUDE_ROLES,
     EXCLUDE_TOKENS,
-    EXCLUDED,
     HEADINGS,
     HEADLINE_CJK_WINDOW,
     HEADLINE_MIN_CHARS,
     HEADLINE_MIN_CJK,
     HEADLINE_MIN_SPACES,
-    IN_HEADING,
     KEEP_TOKENS,
     LINK_MIN_CHARS,
     LINKING,
-    MUTED,
     NAME_FLAGS,
     NEVER_EXCLUDED,
     NON_STORY_SEGMENTS,
     NON_STORY_SUFFIXES,
-    PAID,
     PAID_TOKENS,
     SITE_NAME_META,
     SOCIAL_HOSTS,
@@ -143,7 +137,7 @@ class TreeIndex:
             elif tok & COMMERCE_TOKENS:
                 f |= COMMERCE
         if tok and tok & CAPTION_CONTEXT:
-            f |= CAPTION
+            f |= IN_CAPTION
         tree.tags.append(node)
         tree.parent.append(p)
         last_kid = self._last_kid

@@ -1,10 +1,10 @@
-"""The teaser scan's tuning and vocabulary: element roles, class tokens, URL shapes, flags."""
+"""The teaser scan's tuning and vocabulary: element roles, class tokens, URL shapes."""
 
 from __future__ import annotations
 
 import re
-from enum import IntFlag
 
+from workers.extract.flags import CONTENT, EXCLUDED, IN_CAPTION, IN_HEADING, MUTED
 from workers.extract.patterns import MUTED_TAGS
 
 # --- tuning -------------------------------------------------------------------------------
@@ -193,32 +193,10 @@ SITE_NAME_META = frozenset({"og:site_name", "application-name"})
 TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*::\s*|\s+·\s+")
 
 
-class ScanFlag(IntFlag):
-    """Per-element flags of the teaser scan, inherited by descendants."""
-
-    EXCLUDED = 1  # navigation, page chrome: links here are never teasers
-    MUTED = 2  # script, style and the like: no readable text
-    CONTENT = 4  # inside article/section/aside/li/main: <header>/<footer> here are local
-    IN_HEADING = 8  # inside h1-h6
-    CAPTION = 16  # inside an image caption or credit
-    PAID = 32  # inside a paid widget (sponsored, partner, Outbrain): never teasers
-    COMMERCE = 64  # inside a shop, job, coupon or course widget
-
-
-# The flags as plain ints: the scan combines them once per element, where enum arithmetic
-# would cost more than the rest of the loop.
-EXCLUDED = int(ScanFlag.EXCLUDED)
-MUTED = int(ScanFlag.MUTED)
-CONTENT = int(ScanFlag.CONTENT)
-IN_HEADING = int(ScanFlag.IN_HEADING)
-CAPTION = int(ScanFlag.CAPTION)
-PAID = int(ScanFlag.PAID)
-COMMERCE = int(ScanFlag.COMMERCE)
-
 # Flags an element's name alone sets on it and its descendants.
 NAME_FLAGS = {
     **dict.fromkeys(MUTED_TAGS, EXCLUDED | MUTED),
     **dict.fromkeys(CONTENT_TAGS, CONTENT),
     **dict.fromkeys(HEADINGS, IN_HEADING),
-    "figcaption": CAPTION,
+    "figcaption": IN_CAPTION,
 }
