@@ -5,7 +5,7 @@ from __future__ import annotations
 from workers.extract.dom import mark_teasers
 from workers.extract.flags import TEASER
 from workers.extract.markup import parse_html
-from workers.extract.teasers.tree import Tree, index_page
+from workers.extract.teasers.tree import Tree, index_page, resolve_page
 from workers.extract.walk import walk
 
 URL = "https://paper.example/news/"
@@ -33,6 +33,7 @@ def _arrays(tree: Tree) -> tuple[object, ...]:
         tree.hrefs,
         tree.base_hrefs,
         tree.canonical,
+        tree.og_urls,
         tree.title,
         tree.site_names,
     )
@@ -65,3 +66,27 @@ def test_teaser_blocks_are_marked_with_everything_inside() -> None:
     assert [n.name for n in page.nodes[start:end]] == ["div", "h3", "a"]
     assert all(node.context & TEASER for node in page.nodes[start:end])
     assert not any(node.context & TEASER for node in page.nodes[:start] + page.nodes[end:])
+
+
+def test_page_facts_are_read_once_for_the_body_and_the_teasers() -> None:
+    """The page model's canonical URL and <title> are the ones the teaser tree read."""
+    page = walk(parse_html(PAGE), set(), URL)
+    assert page.canonical == "https://paper.example/news/"
+    assert page.tree.canonical == ["https://paper.example/news/"]
+    assert page.title_tag == "Paper | News"
+    assert page.tree.title == "Paper | News"
+
+
+def test_title_inside_a_drawing_names_no_page() -> None:
+    """A <title> inside an inline <svg> is not the page's title, for the body nor the teasers."""
+    html = (
+        '<html><head><meta property="og:url" content="https://paper.example/">'
+        "</head><body><svg><title>Share icon</title></svg>"
+        "<p>Text of a page without a title of its own.</p></body></html>"
+    )
+    page = walk(parse_html(html), set(), "https://paper.example/")
+    assert page.title_tag is None
+    assert page.canonical is None
+    resolve_page(page.tree)
+    assert page.tree.site_names == set()
+    assert page.tree.og_urls == ["https://paper.example/"]

@@ -9,6 +9,7 @@ from bs4.element import Tag
 
 from workers.extract.flags import TEASER
 from workers.extract.teasers.tree import Tree
+from workers.extract.text import clean_space
 
 
 @dataclass(slots=True)
@@ -55,9 +56,7 @@ class Page:
     # (attribute that named it, lower-cased key, content) for each <meta> with content.
     metas: list[tuple[str, str, str]] = field(default_factory=list)
     hrefs: list[str] = field(default_factory=list)
-    canonical: str | None = None
     html_lang: str | None = None
-    title_tag: str | None = None
     # Microdata: (element index, property names, value). Elements carry their own value
     # (None: read it from the element); a <meta itemprop> gives its content and its parent.
     itemprops: list[tuple[int, str, str | None]] = field(default_factory=list)
@@ -68,6 +67,16 @@ class Page:
     images: list[int] = field(default_factory=list)
     tree: Tree = field(default_factory=Tree)
     _index: dict[int, int] | None = None
+
+    @property
+    def canonical(self) -> str | None:
+        """The first <link rel=canonical> href, as printed (read by the walk into the tree)."""
+        return self.tree.canonical[0] if self.tree.canonical else None
+
+    @property
+    def title_tag(self) -> str | None:
+        """The text of the page's <title> (the first outside drawings), spaces collapsed."""
+        return None if self.tree.title is None else clean_space(self.tree.title)
 
     def node_of(self, tag: Tag) -> int | None:
         """Index of a parsed element in the node table (None when the walk skipped it)."""

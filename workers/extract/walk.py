@@ -136,19 +136,7 @@ def walk(soup: BeautifulSoup, removed: set[int], page_url: str) -> Page:
                 index.subtree(child, tree_parent)
                 if name == "meta":
                     _collect_meta(page, attrs, parent)
-                elif name == "link":
-                    rel = attrs.get("rel")
-                    href = attrs.get("href")
-                    if (
-                        page.canonical is None
-                        and isinstance(href, str)
-                        and "canonical" in attr_words(rel)
-                    ):
-                        page.canonical = href
-                elif name == "title":
-                    if page.title_tag is None and (parent < 0 or nodes[parent].name != "svg"):
-                        page.title_tag = clean_space(child.get_text())
-                elif parts and name != "wbr":
+                elif name in ("br", "hr") and parts:
                     flush()
                 continue
             idx = len(nodes)

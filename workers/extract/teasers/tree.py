@@ -18,6 +18,7 @@ from workers.extract.teasers.vocab import (
     COMMERCE_HOST_LABELS,
     COMMERCE_SEGMENTS,
     COMMERCE_TOKENS,
+    DRAWINGS,
     EMPTY,
     EXCLUDE_ROLES,
     EXCLUDE_TOKENS,
@@ -72,11 +73,13 @@ class Tree:
     hrefs: dict[int, str] = field(default_factory=dict)
     story: dict[int, str] = field(default_factory=dict)
     anchor_text: dict[int, str] = field(default_factory=dict)
-    # what the page says of itself, as printed: <base> hrefs, canonical and og:url, <title>;
+    # what the page says of itself, as printed: <base> hrefs, <link rel=canonical> hrefs,
+    # og:url, the first <title> outside drawings (the page model reads these too);
     # resolve_page() turns them into base, self_urls and site_names
     base_hrefs: list[str] = field(default_factory=list)
     canonical: list[str] = field(default_factory=list)
-    title: str = ""
+    og_urls: list[str] = field(default_factory=list)
+    title: str | None = None
     base: str = ""
     self_urls: set[str] = field(default_factory=set)
     # case-folded names of the site itself: a heading saying only that names no block
@@ -200,7 +203,7 @@ def resolve_page(tree: Tree) -> None:
     for href in tree.base_hrefs:
         if tree.base == page_url:
             tree.base = urljoin(page_url, href)
-    for raw in [page_url, *tree.canonical]:
+    for raw in [page_url, *tree.canonical, *tree.og_urls]:
         own = normalize_url(raw, page_url)
         if own is not None:
             tree.self_urls.add(own)
@@ -231,15 +234,26 @@ def _read_link(tree: Tree, node: Tag, i: int) -> None:
         if rel and "canonical" in attr_words(rel) and isinstance(href, str):
             tree.canonical.append(href)
     elif name == "title":
-        if not tree.title:
+        if tree.title is None and not _in_drawing(tree, i):
             tree.title = node.get_text()
     else:
         key = attrs.get("property") or attrs.get("name")
         content = attrs.get("content")
         if isinstance(content, str) and key == "og:url":
-            tree.canonical.append(content)
+            tree.og_urls.append(content)
         elif isinstance(content, str) and key in SITE_NAME_META:
             tree.site_names.add(clean_visible(content).casefold())
+
+
+def _in_drawing(tree: Tree, i: int) -> bool:
+    """True when element i sits inside an <svg> or <math> (whose <title> names a shape)."""
+    parent, names = tree.parent, tree.names
+    p = parent[i]
+    while p >= 0:
+        if names[p] in DRAWINGS:
+            return True
+        p = parent[p]
+    return False
 
 
 def _excluded(node: Tag, tok: frozenset[str], flags: int) -> bool:

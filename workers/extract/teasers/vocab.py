@@ -187,6 +187,8 @@ LABEL_TRIM = " \t\n:|-–—»›>•·"
 EMPTY: frozenset[str] = frozenset()
 # Second-level labels under country domains: "co.uk", "com.au", "or.jp".
 SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
+# Drawings: a <title> inside one names a shape, not the page.
+DRAWINGS = frozenset({"svg", "math"})
 # Elements read for page facts: links, <base>, canonical <link>, og: <meta>, <title>.
 LINKING = frozenset({"a", "base", "link", "meta", "title"})
 SITE_NAME_META = frozenset({"og:site_name", "application-name"})
