@@ -4,7 +4,7 @@ Documents are synthetic articles and teasers shaped like the parse stage's outpu
 ten to a page as pages arrive. Each round indexes the same N documents two ways into fresh
 indices made from the project's templates, alternating which goes first:
 
-- stage: a thread does for every page what the `index.bulk` task does (push to the
+- stage: a process does for every page what the `index.bulk` task does (push to the
   Redis buffer, opening the run's token in the same round trip) while the flusher
   drains the buffer as `index.flush` does (batches of BATCH_DOCS documents or
   BATCH_BYTES; each page's run tally recorded and its token closed), starting when a
@@ -13,9 +13,10 @@ indices made from the project's templates, alternating which goes first:
   until every document is written;
 - raw: `elasticsearch.helpers.bulk(chunk_size=500)` over the same documents.
 
-Before the timed rounds both run once untimed (a warm-up: Elasticsearch's first indices,
+Before the timed rounds both run `--warmup` times untimed (Elasticsearch's first indices,
 mappings and JIT, and this process's imports and connections, would otherwise all be
-charged to whichever goes first). Printed: docs/s of each, per timed round and the
+charged to whichever goes first; both sides were measured still speeding up through the
+first four rounds, so the default is four). Printed: docs/s of each, per timed round and the
 median, and the ratio stage/raw. Needs the
 services of `scripts/run` (or any REDIS_URL / ELASTICSEARCH_URL):
 
@@ -26,9 +27,9 @@ services of `scripts/run` (or any REDIS_URL / ELASTICSEARCH_URL):
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -101,9 +102,24 @@ def drop(es: Any, index: SearchIndex) -> None:
         es.indices.delete(index=",".join(names))
 
 
+def _produce(redis_url: str, prefix: str, pages: list[list[Action]], run_id: str, due: Any) -> None:
+    """What the index tasks do for every page: push it to the buffer, the run's token
+    opened in the same round trip; the page that fills a batch sends a flush."""
+    client = redis.Redis.from_url(redis_url)
+    buffer = IndexBuffer(client, prefix)
+    runs = Runs(client)
+    for number, page in enumerate(pages):
+        entry = Entry(
+            [a.to_json() for a in page], "http://bench.test/", run_id, f"bench-{number}:flush"
+        )
+        if buffer.full(buffer.push(entry, runs)):
+            due.set()
+    due.set()
+
+
 def run_stage(es: Any, client: redis.Redis, pages: list[list[Action]]) -> float:
-    """Index tasks (a producer thread, as the index pool's threads) push pages while the
-    flusher (this thread, as the `index.flush` task) drains; timed until all is written."""
+    """Index tasks (a producer process, as the parse workers) push pages while the flusher
+    (this process, as the `index.flush` task) drains; timed until all is written."""
     index = fresh_index(es, "stage")
     buffer = IndexBuffer(client, index.prefix)
     runs = Runs(client)
@@ -117,20 +133,17 @@ def run_stage(es: Any, client: redis.Redis, pages: list[list[Action]]) -> float:
         written += sum(len(ok) for _, ok, _ in results)
         settle(runs, results)
 
-    due = threading.Event()  # an `index.flush` is sent
-
-    def produce() -> None:
-        for number, page in enumerate(pages):
-            token = f"bench-{number}:flush"
-            entry = Entry([a.to_json() for a in page], "http://bench.test/", run_id, token)
-            # The run's token opened in the same round trip.
-            pages_waiting = buffer.push(entry, runs)
-            if buffer.full(pages_waiting):
-                due.set()  # the page that fills a batch sends a flush
-        due.set()
+    # The producer is its own process, as the parse workers that push pages are in the
+    # pipeline: in a thread of this one it would take the flusher's interpreter lock.
+    context = multiprocessing.get_context("fork")
+    due = context.Event()  # an `index.flush` is sent
+    producer = context.Process(
+        target=_produce,
+        args=(os.environ["REDIS_URL"], index.prefix, pages, run_id, due),
+        daemon=True,
+    )
 
     started = time.perf_counter()
-    producer = threading.Thread(target=produce)
     producer.start()
     batches = 0
     while written < total:
@@ -138,9 +151,12 @@ def run_stage(es: Any, client: redis.Redis, pages: list[list[Action]]) -> float:
         due.wait(FLUSH_DELAY)
         due.clear()
         batches += buffer.flush(index, done).batches
+        if producer.exitcode:  # it died: the documents it did not push never come
+            raise RuntimeError(f"the producer process failed (exit code {producer.exitcode})")
     seconds = time.perf_counter() - started
     print(f"  stage: {batches} bulk requests for {total} documents")
     producer.join()
+    assert producer.exitcode == 0, producer.exitcode
     drop(es, index)
     summary = runs.summary(run_id)
     assert summary is not None and summary.open_tasks == 0, summary
@@ -170,12 +186,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=4, help="untimed rounds first")
     args = parser.parse_args()
     es = make_client(os.environ["ELASTICSEARCH_URL"], timeout=120)
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
     pages = make_pages(args.docs)
-    run_stage(es, client, pages)  # the warm-up, for both, not counted
-    run_raw(es, pages)
+    for _ in range(args.warmup):  # for both, not counted
+        run_stage(es, client, pages)
+        run_raw(es, pages)
     stage_rates: list[float] = []
     raw_rates: list[float] = []
     for round_no in range(args.rounds):
