@@ -71,3 +71,57 @@ def test_a_page_without_an_h1_reads_the_date_beside_its_first_block() -> None:
     """With the headline set in an <h2>, a date line above the story still dates it."""
     html = _page(headline="<h2>Plots shared out at last</h2>", hero="<p>January 22nd, 2019</p>")
     assert _published_day(html) == date(2019, 1, 22)
+
+
+def test_a_json_ld_date_written_for_people_gives_way_to_the_printed_date() -> None:
+    """A JSON-LD datePublished like "Nov 05, 2025" is read after the date by the headline."""
+    head = (
+        '<script type="application/ld+json">{"@type": "BlogPosting", '
+        '"headline": "Plots shared out at last", "datePublished": "Nov 05, 2025"}</script>'
+    )
+    html = _page(head=head, hero="<div>January 31, 2024</div>")
+    assert _published_day(html) == date(2024, 1, 31)
+    assert _published_day(_page(head=head)) == date(2025, 11, 5)
+
+
+def test_an_iso_json_ld_date_is_kept_over_the_printed_date() -> None:
+    """A machine-written datePublished still comes before what the page prints."""
+    head = (
+        '<script type="application/ld+json">{"@type": "BlogPosting", '
+        '"headline": "Plots shared out at last", "datePublished": "2025-11-05T10:00:00Z"}'
+        "</script>"
+    )
+    assert _published_day(_page(head=head, hero="<div>January 31, 2024</div>")) == date(2025, 11, 5)
+
+
+def test_a_date_inside_the_story_does_not_beat_the_one_by_the_headline() -> None:
+    """An event date set in the body ("Date: 6 January 2026") is not the publication."""
+    html = (
+        "<html><head><title>Plots shared out</title></head><body>"
+        '<div class="hero"><h1>Plots shared out at last</h1><div>October 13, 2025</div></div>'
+        f'<div class="content"><p>Date: 6 January 2026</p>{_paragraphs()}</div></body></html>'
+    )
+    assert _published_day(html) == date(2025, 10, 13)
+
+
+def test_a_date_in_a_furniture_named_row_under_the_headline_dates_the_story() -> None:
+    """ "Published: August 8, 2023" in a share row between headline and story is read."""
+    hero = '<div class="meta-share-group"><span>Published: August 8, 2023</span></div>'
+    assert _published_day(_page(hero=hero)) == date(2023, 8, 8)
+
+
+def test_a_furniture_named_list_above_the_headline_does_not_date_the_story() -> None:
+    """Dates in a furniture box printed before the headline (other items' dates) are not read."""
+    html = (
+        "<html><head><title>Plots shared out</title></head><body>"
+        '<div class="sidebar"><div>12/04/2025</div></div>'
+        "<h1>Plots shared out at last</h1>"
+        f'<div class="content">{_paragraphs()}</div></body></html>'
+    )
+    assert _published_day(html) is None
+
+
+def test_a_time_element_by_the_headline_gives_its_datetime() -> None:
+    """<time datetime="2024-12-20">August 28, 2024</time> by the headline: the attribute wins."""
+    hero = '<time datetime="2024-12-20">August 28, 2024</time>'
+    assert _published_day(_page(hero=hero)) == date(2024, 12, 20)

@@ -8,7 +8,7 @@ from workers.extract.body import DATELINE_MAX_CHARS, BodyResult
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Page
 from workers.extract.fields import Context, select
-from workers.extract.flags import CAPTION, HIDDEN, TEASER
+from workers.extract.flags import CAPTION, DATELINE, HIDDEN, TEASER
 from workers.extract.structured import Value
 from workers.extract.text import clean_space
 from workers.models import Provenance
@@ -21,6 +21,11 @@ DATELINE_BLOCKS_AFTER = 30
 _UPDATE_LINE = re.compile(
     r"updat|modif|revis|review|aktualisiert|geändert|mis à jour|actualiz|aggiornat",
     re.IGNORECASE,
+)
+# A date written for machines: ISO 8601, epoch seconds / milliseconds, RFC 2822.
+_MACHINE_DATE = re.compile(
+    r"\s*(?:\d{4}-\d\d-\d\d|\d{10}(?:\d{3})?\s*$"
+    r"|(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d\d)"
 )
 # Elements that never hold the headline or its date line, wherever they sit.
 _NOT_HEADLINE = HIDDEN | CAPTION | TEASER
@@ -36,7 +41,12 @@ def first_date(values: list[Value]) -> tuple[ParsedDate, Provenance] | None:
 
 
 def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
-    """Publication date: site rule, structured data, then <time> and printed datelines."""
+    """Publication date: site rule, structured data, then the date printed by the headline,
+    other <time> elements and datelines in the body.
+
+    JSON-LD dates written for people ("Nov 05, 2025", "13/11/2025") are read last: such
+    fields are often filled with the page's last edit.
+    """
     soup, page, structured, rule = context.soup, context.page, context.structured, context.rule
     body, excluded = context.body, context.excluded
     if rule and rule.published_at:
@@ -48,24 +58,41 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
             printed = parse_printed(clean_space(tag.get_text(" ")))
             if printed:
                 return printed, "rule"
-    found = first_date(structured.published)
+    declared = [value for value in structured.published if _machine_written(value)]
+    window = _headline_window(page, excluded, body)
+    found = first_date(declared)
     if found:
         return found
+    near = _dateline_near_headline(page, excluded, body, window)
+    if near:
+        return near, "dom"
     limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
     for index in page.times:
         if index >= limit or excluded[index]:
             continue
-        tag = page.nodes[index].tag
-        value = tag.get("datetime")
-        parsed = parse_structured(value) if isinstance(value, str) else None
-        parsed = parsed or parse_printed(clean_space(tag.get_text(" ")))
+        parsed = _time_value(page, index)
         if parsed:
             return parsed, "dom"
     for text in (*context.body.datelines, *context.body.bylines):
         parsed = parse_printed(text)
         if parsed:
             return parsed, "dom"
-    return _dateline_near_headline(page, excluded, body), "dom"
+    written = first_date([value for value in structured.published if value not in declared])
+    if written:
+        return written
+    return None, "dom"
+
+
+def _machine_written(value: Value) -> bool:
+    """True unless a JSON-LD date is written for people rather than machines."""
+    return value.source != "json-ld" or _MACHINE_DATE.match(value.text) is not None
+
+
+def _time_value(page: Page, index: int) -> ParsedDate | None:
+    tag = page.nodes[index].tag
+    value = tag.get("datetime")
+    parsed = parse_structured(value) if isinstance(value, str) else None
+    return parsed or parse_printed(clean_space(tag.get_text(" ")))
 
 
 def _headline_anchor(page: Page, excluded: list[bool], body: BodyResult) -> int | None:
@@ -82,30 +109,49 @@ def _headline_anchor(page: Page, excluded: list[bool], body: BodyResult) -> int 
     return body.blocks[0].node if body.blocks else None
 
 
+def _headline_window(page: Page, excluded: list[bool], body: BodyResult) -> tuple[int, int] | None:
+    """Block indexes [first, last) read around the headline for its date line."""
+    anchor = _headline_anchor(page, excluded, body)
+    if anchor is None:
+        return None
+    blocks = page.blocks
+    at = next((i for i, block in enumerate(blocks) if block.node >= anchor), len(blocks))
+    return max(0, at - DATELINE_BLOCKS_BEFORE), min(len(blocks), at + DATELINE_BLOCKS_AFTER)
+
+
 def _dateline_near_headline(
-    page: Page, excluded: list[bool], body: BodyResult
+    page: Page, excluded: list[bool], body: BodyResult, window: tuple[int, int] | None
 ) -> ParsedDate | None:
     """A short printed date line in the blocks around the headline.
 
     Many templates print "Nov 21, 2018" or "Published on July 18, 2025" in the hero beside
     the headline, outside the body container and without a <time> element. A line naming an
     update is read only before the update word ("May 2, 2024 - Updated June 1, 2025"):
-    published_at is the original publication. When the headline itself sits in a wrapper
-    named like furniture, the lines beside it are read too (not hidden ones, captions or
-    teasers).
+    published_at is the original publication. A <time> element in these blocks is read
+    first. Lines in furniture-named wrappers are read when the headline sits in one, or
+    when they follow the headline and come before the body or are marked as a date line
+    (never hidden ones, captions or teasers).
     """
     anchor = _headline_anchor(page, excluded, body)
-    if anchor is None:
+    if window is None or anchor is None or window[0] >= window[1]:
         return None
+    first, last = page.blocks[window[0]].node, page.blocks[window[1] - 1].node
+    for index in page.times:
+        if first <= index <= last and not excluded[index]:
+            parsed = _time_value(page, index)
+            if parsed:
+                return parsed
     in_furniture = excluded[anchor]
-    blocks = page.blocks
-    at = next((i for i, block in enumerate(blocks) if block.node >= anchor), len(blocks))
-    for block in blocks[max(0, at - DATELINE_BLOCKS_BEFORE) : at + DATELINE_BLOCKS_AFTER]:
+    first_body = body.blocks[0].node if body.blocks else len(page.nodes)
+    for block in page.blocks[window[0] : window[1]]:
         text = block.text
         if len(text) > DATELINE_MAX_CHARS:
             continue
+        context = page.nodes[block.node].context
+        after = block.node >= anchor
         if excluded[block.node] and (
-            not in_furniture or page.nodes[block.node].context & _NOT_HEADLINE
+            context & _NOT_HEADLINE
+            or not (in_furniture or (after and (block.node < first_body or context & DATELINE)))
         ):
             continue
         update = _UPDATE_LINE.search(text)
