@@ -29,6 +29,13 @@ def fold(text: str) -> str:
     return " ".join(_WORD_RE.findall(folded))
 
 
+# In scripts written without spaces (Han, Kana, Thai...) this many characters make one word,
+# and each character weighs this many Latin ones (a headline of 15 Han characters reads like
+# one of 45 letters).
+DENSE_CHARS_PER_WORD = 2
+DENSE_CHAR_WEIGHT = 3
+
+
 def word_count(text: str) -> int:
     """Words of a text; in scripts written without spaces two characters make one word.
 
@@ -38,23 +45,26 @@ def word_count(text: str) -> int:
     dense = len(_DENSE_SCRIPT_RE.findall(text))
     if dense:
         text = _DENSE_SCRIPT_RE.sub(" ", text)
-    return sum(1 for token in text.split() if _WORD_RE.search(token)) + (dense + 1) // 2
+    words = sum(1 for token in text.split() if _WORD_RE.search(token))
+    return words + -(-dense // DENSE_CHARS_PER_WORD)
 
 
 def text_weight(text: str) -> int:
     """Length of a text in Latin-equivalent characters: dense-script characters count thrice."""
     if text.isascii() or not _DENSE_SCRIPT_RE.search(text):
         return len(text)
-    return len(text) + 2 * len(_DENSE_SCRIPT_RE.findall(text))
+    return len(text) + (DENSE_CHAR_WEIGHT - 1) * len(_DENSE_SCRIPT_RE.findall(text))
 
 
 # Share of control or replacement characters above which decoded "HTML" is binary junk.
 BINARY_RATIO = 0.05
+# ...among this many characters at its start.
+BINARY_SAMPLE_CHARS = 8192
 # Control characters other than \t \n \v \f \r, DEL, and the replacement character.
 _JUNK_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
 
-def looks_binary(text: str, sample: int = 8192) -> bool:
+def looks_binary(text: str, sample: int = BINARY_SAMPLE_CHARS) -> bool:
     """True when the start of a decoded body is mostly not text (an image, an archive)."""
     head = text[:sample]
     if not head:

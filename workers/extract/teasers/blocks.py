@@ -14,8 +14,10 @@ from workers.extract.teasers.tree import Tree
 from workers.extract.teasers.vocab import (
     BLOCK_MAX_OVERHEAD,
     BLOCK_TITLE_TOKENS,
+    COUNTRY_TLD_CHARS,
     GRID_MIN_CARDS,
     GRID_OVERHEAD_PER_CARD,
+    HEADING_ELEMENT_MAX_CHARS,
     HEADING_LOOKBACK,
     HEADING_MAX_CHARS,
     HEADING_MAX_LINKS,
@@ -23,6 +25,7 @@ from workers.extract.teasers.vocab import (
     HEADING_MAX_WORDS,
     HEADINGS,
     LABEL_TRIM,
+    LINKED_HEADING_MIN_CARDS,
     MIN_BLOCK_CARDS,
     PANE_MAX_DEPTH,
     PANE_TOKENS,
@@ -108,7 +111,7 @@ def _heading_of(tree: Tree, totals: _Totals, j: int) -> str | None:
     names, text = tree.names, tree.text
     if (tree.flags[j] & EXCLUDED and names[j] not in HEADINGS) or text[j] == 0 or tree.has_img[j]:
         return None
-    if text[j] > (HEADING_MAX_CHARS * 2 if tree.headings[j] else HEADING_MAX_CHARS):
+    if text[j] > (HEADING_ELEMENT_MAX_CHARS if tree.headings[j] else HEADING_MAX_CHARS):
         return None
     at = bisect_left(totals.starts, j)
     if at < len(totals.starts) and totals.starts[at] < tree.end[j] and totals.long[at]:
@@ -215,7 +218,7 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
         members, names = blocks[container]
         unique = _unique(tree, container, members)
         if (
-            len(unique) > 2
+            len(unique) >= LINKED_HEADING_MIN_CARDS
             and unique[0].heading_like
             and tree.parent[unique[0].idx] != tree.parent[unique[1].idx]
         ):
@@ -278,6 +281,6 @@ def _pane_of(tree: Tree, container: int, node: int) -> int:
 def _site_of(url: str) -> str:
     """The publisher's name in a URL's host: "bbc" for both www.bbc.co.uk and bbc.com."""
     labels = host_of(url).split(".")
-    if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL:
+    if len(labels) > 2 and len(labels[-1]) == COUNTRY_TLD_CHARS and labels[-2] in SECOND_LEVEL:
         return labels[-3]
     return labels[-2] if len(labels) >= 2 else labels[0]

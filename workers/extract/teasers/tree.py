@@ -371,12 +371,16 @@ def overlay_label(tree: Tree, i: int) -> str | None:
     return label if headline_ish(label) else None
 
 
+# Links that open no page: scripts, mail, phone, inline data, messengers.
+_NON_WEB_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "sms:", "whatsapp:")
+_SCHEME_WINDOW = max(map(len, _NON_WEB_SCHEMES))
+
+
 def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
-    lowered = href[:12].lower()
-    if lowered.startswith(("javascript:", "mailto:", "tel:", "data:", "sms:", "whatsapp:")):
+    if href[:_SCHEME_WINDOW].lower().startswith(_NON_WEB_SCHEMES):
         return None
     target = normalize_url(href, base)
     if target is None or target in self_urls:

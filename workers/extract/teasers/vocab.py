@@ -27,6 +27,8 @@ STANDALONE_SHARE = 0.6
 # Block headings are short.
 HEADING_MAX_CHARS = 80
 HEADING_MAX_WORDS = 10
+# ...an element holding an h1-h6 may hold twice as much text (the heading and a line beside it).
+HEADING_ELEMENT_MAX_CHARS = 2 * HEADING_MAX_CHARS
 # How many nearby siblings may be looked at for a block heading.
 HEADING_LOOKBACK = 1
 # ...passing over at most this many siblings in all (empty ad slots, spacers).
@@ -36,6 +38,8 @@ HEADLINE_MAX_CHARS = 300
 # is the block's linked heading ("Most read" -> /ranking/), not a story.
 HEADING_LINK_MAX_CHARS = 30
 HEADING_LINK_MAX_CJK = 20
+# ...when the block holds at least this many cards, so that two are left after it.
+LINKED_HEADING_MIN_CARDS = 3
 # A story link's text: links shorter than this (and without a picture) are never stories.
 LINK_MIN_CHARS = 6
 # Headline-like link text: this long with this many spaces, or this many CJK characters
@@ -187,6 +191,7 @@ LABEL_TRIM = " \t\n:|-–—»›>•·"
 EMPTY: frozenset[str] = frozenset()
 # Second-level labels under country domains: "co.uk", "com.au", "or.jp".
 SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
+COUNTRY_TLD_CHARS = 2
 # Drawings: a <title> inside one names a shape, not the page.
 DRAWINGS = frozenset({"svg", "math"})
 # Elements read for page facts: links, <base>, canonical <link>, og: <meta>, <title>.
