@@ -162,6 +162,7 @@ def test_unusable_structured_dates_are_rejected(raw: str) -> None:
         ("2025年1月13日 21時37分", datetime(2025, 1, 13, 21, 37)),
         ("2025년 5월 15일 20:00", datetime(2025, 5, 15, 20, 0)),
         ("12 de mayo de 2024", datetime(2024, 5, 12)),
+        ("Garden NotesMARCH 3, 2021", datetime(2021, 3, 3)),
     ],
 )
 def test_printed_dates_are_found_in_datelines(text: str, expected: datetime) -> None:
@@ -340,3 +341,9 @@ def test_news_article_keeps_its_declared_headline() -> None:
     article = extract(page, "https://courier.example/2025/02/ferry-timetable").article
     assert article is not None
     assert article.title == "Ferry timetable 2025: all changes"
+
+
+@pytest.mark.parametrize("text", ["remember 22, 2022", "ProDec 5, 2021"])
+def test_month_names_inside_words_are_not_dates(text: str) -> None:
+    """A month name must start a word (or a capitalised run glued to the one before it)."""
+    assert parse_printed(text) is None

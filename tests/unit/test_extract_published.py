@@ -125,3 +125,15 @@ def test_a_time_element_by_the_headline_gives_its_datetime() -> None:
     """<time datetime="2024-12-20">August 28, 2024</time> by the headline: the attribute wins."""
     hero = '<time datetime="2024-12-20">August 28, 2024</time>'
     assert _published_day(_page(hero=hero)) == date(2024, 12, 20)
+
+
+def test_the_date_line_is_read_beside_the_h1_that_prints_the_title() -> None:
+    """Site-name <h1>s in the header do not anchor the date search; the headline's <h1> does."""
+    header = "".join(f"<div><h1>The Plotholder</h1><p>Menu {n}</p></div>" for n in range(20))
+    html = (
+        "<html><head><title>Plots shared out at last</title>"
+        '<meta property="og:title" content="Plots shared out at last"></head><body>'
+        f"{header}<div class='hero'><h1>Plots shared out at last</h1><div>May 31, 2024</div>"
+        f'</div><div class="content">{_paragraphs()}</div></body></html>'
+    )
+    assert _published_day(html) == date(2024, 5, 31)

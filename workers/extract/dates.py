@@ -106,7 +106,10 @@ _DAY_MONTH_YEAR = re.compile(
     re.IGNORECASE,
 )
 _MONTH_DAY_YEAR = re.compile(
-    r"\b(" + _MONTH_ALT + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)" + _TIME,
+    # A month name starts a word, or a capitalised run glued to the word before it
+    # ("Mental HealthDECEMBER 22, 2022": spans the page sets side by side).
+    r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z]{3})))(" + _MONTH_ALT + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+"
+    r"(\d{4})(?!\d)" + _TIME,
     re.IGNORECASE,
 )
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")

@@ -7,10 +7,10 @@ import re
 from workers.extract.body import DATELINE_MAX_CHARS, BodyResult
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Page
-from workers.extract.fields import Context, select
+from workers.extract.fields import Context, pick_title, select
 from workers.extract.flags import CAPTION, DATELINE, HIDDEN, TEASER
 from workers.extract.structured import Value
-from workers.extract.text import clean_space
+from workers.extract.text import clean_space, fold
 from workers.models import Provenance
 
 # A printed date near the headline: blocks read before and after the headline's <h1> (a date
@@ -59,11 +59,12 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
             if printed:
                 return printed, "rule"
     declared = [value for value in structured.published if _machine_written(value)]
-    window = _headline_window(page, excluded, body)
     found = first_date(declared)
     if found:
         return found
-    near = _dateline_near_headline(page, excluded, body, window)
+    title = pick_title(page, structured, excluded, context.url)
+    anchor = _headline_anchor(page, excluded, body, title.value if title else None)
+    near = _dateline_near_headline(page, excluded, body, anchor)
     if near:
         return near, "dom"
     limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
@@ -95,11 +96,21 @@ def _time_value(page: Page, index: int) -> ParsedDate | None:
     return parsed or parse_printed(clean_space(tag.get_text(" ")))
 
 
-def _headline_anchor(page: Page, excluded: list[bool], body: BodyResult) -> int | None:
-    """The element a printed date sits beside: the first visible <h1>, else the first <h1>
-    that is not hidden, a caption or a teaser (templates set the headline in wrappers named
-    like furniture: "article-banner", "sidebar"), else the body's first block."""
-    visible = next((index for index in page.h1 if not excluded[index]), None)
+def _headline_anchor(
+    page: Page, excluded: list[bool], body: BodyResult, title: str | None
+) -> int | None:
+    """The element a printed date sits beside: the visible <h1> that prints the title (else
+    the first visible one), else the first <h1> that is not hidden, a caption or a teaser
+    (templates set the headline in wrappers named like furniture: "article-banner",
+    "sidebar"), else the body's first block."""
+    key = fold(title) if title else ""
+    printing = (index for index in page.h1 if not excluded[index] and key)
+    titled = next((index for index in printing if fold(page.text_of(index)) == key), None)
+    visible = (
+        titled
+        if titled is not None
+        else next((index for index in page.h1 if not excluded[index]), None)
+    )
     if visible is not None:
         return visible
     shown = (index for index in page.h1 if not page.nodes[index].context & _NOT_HEADLINE)
@@ -109,18 +120,8 @@ def _headline_anchor(page: Page, excluded: list[bool], body: BodyResult) -> int 
     return body.blocks[0].node if body.blocks else None
 
 
-def _headline_window(page: Page, excluded: list[bool], body: BodyResult) -> tuple[int, int] | None:
-    """Block indexes [first, last) read around the headline for its date line."""
-    anchor = _headline_anchor(page, excluded, body)
-    if anchor is None:
-        return None
-    blocks = page.blocks
-    at = next((i for i, block in enumerate(blocks) if block.node >= anchor), len(blocks))
-    return max(0, at - DATELINE_BLOCKS_BEFORE), min(len(blocks), at + DATELINE_BLOCKS_AFTER)
-
-
 def _dateline_near_headline(
-    page: Page, excluded: list[bool], body: BodyResult, window: tuple[int, int] | None
+    page: Page, excluded: list[bool], body: BodyResult, anchor: int | None
 ) -> ParsedDate | None:
     """A short printed date line in the blocks around the headline.
 
@@ -132,10 +133,14 @@ def _dateline_near_headline(
     when they follow the headline and come before the body or are marked as a date line
     (never hidden ones, captions or teasers).
     """
-    anchor = _headline_anchor(page, excluded, body)
-    if window is None or anchor is None or window[0] >= window[1]:
+    if anchor is None:
         return None
-    first, last = page.blocks[window[0]].node, page.blocks[window[1] - 1].node
+    blocks = page.blocks
+    at = next((i for i, block in enumerate(blocks) if block.node >= anchor), len(blocks))
+    window = blocks[max(0, at - DATELINE_BLOCKS_BEFORE) : at + DATELINE_BLOCKS_AFTER]
+    if not window:
+        return None
+    first, last = window[0].node, window[-1].node
     for index in page.times:
         if first <= index <= last and not excluded[index]:
             parsed = _time_value(page, index)
@@ -143,7 +148,7 @@ def _dateline_near_headline(
                 return parsed
     in_furniture = excluded[anchor]
     first_body = body.blocks[0].node if body.blocks else len(page.nodes)
-    for block in page.blocks[window[0] : window[1]]:
+    for block in window:
         text = block.text
         if len(text) > DATELINE_MAX_CHARS:
             continue
