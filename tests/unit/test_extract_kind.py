@@ -370,3 +370,21 @@ def test_declared_dated_story_inside_furniture_named_boxes_is_still_an_article()
     assert rescued_story(replace(found, url="https://bayherald.example/harbour", has_authors=True))
     assert not rescued_story(replace(found, has_date=False, has_authors=True))
     assert not rescued_story(replace(found, cards=300 // LISTING_WORDS_PER_TEASER + 1))
+
+
+def test_home_page_dated_by_its_entries_is_a_listing_unless_a_story_is_declared() -> None:
+    """A front page whose only evidence is a date lists its latest entries, cards or not."""
+    front = _evidence(url="https://weekly.example/", words=2000, has_date=True)
+    assert decide_kind(front).kind == "listing"
+    assert decide_kind(replace(front, url="https://weekly.example/?page=2")).kind == "article"
+    declared = replace(front, declares_article=True)
+    assert decide_kind(declared).kind == "article"
+    credited = replace(front, has_authors=True)
+    assert decide_kind(credited).kind == "article"
+    html = """<html><head><title>Harbour Weekly</title></head><body>
+      <nav><a href="/">Home</a> <a href="/about">About</a></nav><main>"""
+    for day, text in enumerate(_PIER + _ELSEWHERE, start=3):
+        html += f"<div><h2>Notes from the quay</h2><p>March {day}, 2024</p><p>{text}</p></div>"
+    html += "</main></body></html>"
+    assert extract(html, "https://weekly.example/").kind == "listing"
+    assert extract(html, "https://weekly.example/notes/quay").kind == "article"

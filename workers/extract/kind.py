@@ -306,6 +306,11 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     if site_root(evidence.url) and (teasers >= MIN_LISTING_TEASERS or points == 0):
         # A home page is its cards; one without cards or any story evidence is a front door.
         return no_story(cards, "home page without cards")
+    if site_root(evidence.url) and points == 1 and evidence.has_date:
+        # A front page dated by its latest entries, with no article declared and no author
+        # credited (a blog or news home drawn as headlines and excerpts the teaser scan does
+        # not count as cards), lists them.
+        return KindDecision("listing")
     if (
         evidence.types & _PRODUCT_TYPES
         and not evidence.types & ARTICLE_TYPES
