@@ -6,7 +6,8 @@ from bs4 import BeautifulSoup
 
 from workers.extract.teasers.blocks import TeaserScan, assemble
 from workers.extract.teasers.cards import find_cards
-from workers.extract.teasers.tree import Tree, aggregate, index_page, resolve_page
+from workers.extract.teasers.stories import aggregate
+from workers.extract.teasers.tree import Tree, index_page, resolve_page
 from workers.extract.teasers.vocab import COMMERCE_MAX_SHARE
 from workers.urls import normalize_url
 

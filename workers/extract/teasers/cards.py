@@ -15,7 +15,8 @@ from workers.extract.images import (
     srcset_src,
 )
 from workers.extract.patterns import READ_MORE_LABEL, RELATED_LABEL
-from workers.extract.teasers.tree import Tree, headline_ish, is_commerce
+from workers.extract.teasers.stories import headline_ish, is_commerce
+from workers.extract.teasers.tree import Tree
 from workers.extract.teasers.vocab import (
     CAPTION_TOKENS,
     CARD_MAX_PARAS,
