@@ -388,3 +388,19 @@ def test_home_page_dated_by_its_entries_is_a_listing_unless_a_story_is_declared(
     html += "</main></body></html>"
     assert extract(html, "https://weekly.example/").kind == "listing"
     assert extract(html, "https://weekly.example/notes/quay").kind == "article"
+
+
+def test_declared_hub_of_guides_without_date_or_author_is_its_cards() -> None:
+    """A declaration and a story-like slug alone do not outweigh cards that carry the page."""
+    teasers = LISTING_MIN_TEASERS + 4
+    hub = _evidence(
+        url="https://garden.example/guides-for-new-growers",
+        words=EVIDENCED_ARTICLE_WORDS + 50,
+        teasers=teasers,
+        declares_article=True,
+    )
+    assert hub.words < LISTING_WORDS_PER_TEASER * teasers
+    assert decide_kind(hub).kind == "listing"
+    assert decide_kind(replace(hub, has_date=True)).kind == "article"
+    assert decide_kind(replace(hub, has_authors=True)).kind == "article"
+    assert decide_kind(replace(hub, teasers=LISTING_MIN_TEASERS - 1)).kind == "article"

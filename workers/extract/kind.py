@@ -328,7 +328,13 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         # Declared (JSON-LD / OpenGraph), dated and credited: the story at any accepted body
         # length, however many cards surround it (a 100-word wire story under a grid).
         return KindDecision("article")
-    if points >= STRONG_EVIDENCE and words >= EVIDENCED_ARTICLE_WORDS:
+    if (
+        points >= STRONG_EVIDENCE
+        and words >= EVIDENCED_ARTICLE_WORDS
+        and (evidence.has_date or evidence.has_authors)
+    ):
+        # A declaration and a slug alone (no date, no author) are what a hub page of
+        # guides carries too; there the cards below decide.
         return KindDecision("article")
     if teasers >= LISTING_MIN_TEASERS and words < LISTING_WORDS_PER_TEASER * teasers:
         return KindDecision("listing")
