@@ -126,9 +126,14 @@ _JUNK_TOKENS = re.compile(
     r"banner|badge|disclaimer|more|next|prev|previous|breaking|related|video|bio|"
     r"infobox|info-box|factbox|fact-box|cta|toaster|slide-?in|slidein)" + _END
 )
+# Class words of image captions and of photo credits: the body finds them anywhere in a class
+# name, the teaser scan as whole class tokens (teasers/vocab CAPTION_TOKENS, CREDIT_TOKENS).
+CAPTION_WORDS = ("caption", "figcaption")
+CREDIT_WORDS = ("credit", "copyright")
 _CAPTION_SUBSTRINGS = re.compile(
-    r"caption|credit|copyright|photo-?info|image-?info|img-?info|bildunterschrift|legende|"
-    r"figcaption|media-?info|image-?source|bildquelle"
+    "|".join(CAPTION_WORDS + CREDIT_WORDS)
+    + r"|photo-?info|image-?info|img-?info|bildunterschrift|legende|media-?info|image-?source|"
+    r"bildquelle"
 )
 _BYLINE_SUBSTRINGS = re.compile(
     r"byline|author|writer|contributor|journalist|autor|auteur|firma|signature|"

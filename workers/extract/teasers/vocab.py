@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from workers.extract.flags import CONTENT, EXCLUDED, IN_CAPTION, IN_HEADING, MUTED
-from workers.extract.patterns import MUTED_TAGS
+from workers.extract.patterns import CAPTION_WORDS, CREDIT_WORDS, MUTED_TAGS
 
 # --- tuning -------------------------------------------------------------------------------
 
@@ -111,10 +111,16 @@ META_TOKENS = frozenset(
     {"date", "time", "timestamp", "byline", "author", "meta", "category", "kicker", "label"}
     | {"tag", "tags", "credit", "caption", "eyebrow", "overline", "topline", "section"}
 )
-CAPTION_TOKENS = frozenset({"caption", "figcaption", "legend"})
-CREDIT_TOKENS = frozenset(
-    {"credit", "credits", "copyright", "photographer", "photocredit", "mediarights", "rights"}
-)
+# The caption and credit words, and as whole tokens also "legend" (a word the body would find
+# inside "legendary") and the credit line's other names.
+CAPTION_TOKENS = frozenset(CAPTION_WORDS) | {"legend"}
+CREDIT_TOKENS = frozenset(CREDIT_WORDS) | {
+    "credits",
+    "photographer",
+    "photocredit",
+    "mediarights",
+    "rights",
+}
 # Tab panes: a story listed in two panes ("Most read", "Most shared") is two teasers.
 PANE_TOKENS = frozenset({"tabpanel", "pane", "panel", "tabcontent"})
 # A card's tab pane is looked for at most this many levels above it.
