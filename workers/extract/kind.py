@@ -124,6 +124,8 @@ _FORUM_SEGMENTS = frozenset(
     }
 )
 _FORUM_HOSTS = frozenset({"forum", "forums", "community", "bbs", "boards", "discuss"})
+# First host labels of documentation and help sites (docs.example.org/guide/setup).
+_DOC_HOSTS = frozenset({"docs", "doc", "developer", "developers", "wiki", "help", "support", "api"})
 # Path segments that name a discussion thread and nothing else ("topic" may be an essay).
 _THREAD_SEGMENTS = frozenset({"threads", "thread", "viewtopic.php", "showthread.php"})
 # Path segments of one item inside a section.
@@ -253,6 +255,15 @@ def rescued_story(evidence: KindEvidence) -> bool:
     )
 
 
+def _first_host_label(url: str) -> str:
+    """The first label of the URL's host name, lower-cased ("docs" for docs.example.org)."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return ""
+    return (host or "").split(".", 1)[0]
+
+
 def _forum_markup_or_host(url: str, types: frozenset[str]) -> tuple[bool, list[str]]:
     """Whether thread markup or a forum host name the page, and its lower-cased path segments."""
     if types & _FORUM_TYPES:
@@ -356,7 +367,10 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
             return KindDecision("other", "documentation page (code listings, no date)")
         if points == 0 and evidence.shop_button:
             return no_story(cards, "product page (buy button, no article evidence)", evidence.url)
-    if _OTHER_SEGMENTS.intersection(segments) and not story_url(evidence.url):
+    service = bool(_OTHER_SEGMENTS.intersection(segments)) or (
+        _first_host_label(evidence.url) in _DOC_HOSTS
+    )
+    if service and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
     # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.
     section = not segments or _under_section(segments)
