@@ -103,11 +103,30 @@ _CAPTION_TAGS = {"figure", "figcaption", "picture"}
 _SEP = r"(?:^|[\s_\-:])"
 _END = r"(?:$|[\s_\-:])"
 
+# Class words of page chrome (menus, footers, pagers, share bars, tag lists, cookie banners),
+# the same for the body and the teaser scan (teasers/vocab EXCLUDE_TOKENS): these the body finds
+# anywhere in a class name...
+CHROME_WORDS = (
+    "navbar",
+    "navigation",
+    "breadcrumb",
+    "pagination",
+    "sharing",
+    "social",
+    "cookie",
+    "consent",
+    "skiplink",
+    "toolbar",
+)
+# ...and these short ones only as whole class tokens.
+CHROME_TOKENS = ("nav", "menu", "footer", "tags", "tag", "keywords")
+
 # Substrings distinctive enough to flag furniture wherever they appear in a class or id.
 _JUNK_SUBSTRINGS = re.compile(
-    r"share(?!d)|sharing|social|related|newsletter|subscri|signup|sign-up|comment(?!ary)|disqus|"
-    r"advert|sponsor|promo|outbrain|taboola|plista|breadcrumb|pagination|sidebar|cookie|"
-    r"consent|popup|modal|recommend|toolbar|tooltip|skip-link|skiplink|newsticker|trending|"
+    "|".join(CHROME_WORDS)
+    + r"|share(?!d)|related|newsletter|subscri|signup|sign-up|comment(?!ary)|disqus|"
+    r"advert|sponsor|promo|outbrain|taboola|plista|sidebar|"
+    r"popup|modal|recommend|tooltip|skip-link|newsticker|trending|"
     r"most-?read|most-?popular|mostviewed|most-?viewed|read-?more|also-?read|more-?stories|"
     r"more-?news|more-?articles|see-?also|further-?reading|paywall-?(?:banner|prompt|offer)|"
     r"login|register|carousel|gallery|jwplayer|video-?player|"
@@ -115,13 +134,13 @@ _JUNK_SUBSTRINGS = re.compile(
     # platform chrome ("View this post on Instagram") until their scripts run.
     r"instagram-media|tiktok-embed|embed-?(?:instagram|youtube)|"
     r"table-?of-?contents|footnote-?ref|feedback|survey|bookmark|follow-?us|"
-    r"topbar|navbar|navigation|masthead|site-?header|site-?footer|page-?footer|"
+    r"topbar|masthead|site-?header|site-?footer|page-?footer|"
     r"inline-?ad|ad-?slot|adslot|ad-?container|ad-?wrapper|adunit|ad-?unit|"
     r"dfp|gpt-ad|nativead|native-ad|marketing|affiliate|print-?only|no-?print"
 )
 # Short words that only count as whole class tokens.
 _JUNK_TOKENS = re.compile(
-    _SEP + r"(ad|ads|adv|advert|nav|menu|rail|tags|tag|topics|keywords|footer|"
+    _SEP + "(" + "|".join(CHROME_TOKENS) + r"|ad|ads|adv|advert|rail|topics|"
     r"d-none|toc|player|poll|quiz|rating|ratings|tools|actions|listen|audio|print|"
     r"banner|badge|disclaimer|more|next|prev|previous|breaking|related|video|bio|"
     r"infobox|info-box|factbox|fact-box|cta|toaster|slide-?in|slidein)" + _END

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 from workers.extract.flags import CONTENT, EXCLUDED, IN_CAPTION, IN_HEADING, MUTED
-from workers.extract.patterns import CAPTION_WORDS, CREDIT_WORDS, MUTED_TAGS
+from workers.extract.patterns import (
+    CAPTION_WORDS,
+    CHROME_TOKENS,
+    CHROME_WORDS,
+    CREDIT_WORDS,
+    MUTED_TAGS,
+)
 
 # --- tuning -------------------------------------------------------------------------------
 
@@ -76,13 +82,28 @@ CHROME = frozenset({"nav", "menu", "address", "header", "footer"})
 NEVER_EXCLUDED = frozenset({"html", "body", "main", "article"})
 STOP = frozenset({"html", "body", "main", "[document]"})
 EXCLUDE_ROLES = frozenset({"navigation", "menu", "menubar", "banner", "contentinfo", "search"})
-EXCLUDE_TOKENS = frozenset(
-    {"nav", "navbar", "navigation", "subnav", "menu", "mainmenu", "megamenu", "breadcrumb"}
-    | {"breadcrumbs", "footer", "pagination", "pager", "paging", "share", "sharing", "sharebar"}
-    | {"shares", "social", "socials", "tags", "tag", "tagcloud", "keywords", "comments"}
-    | {"comment", "cookie", "cookies", "consent", "skiplink", "toolbar", "byline", "author"}
-    | {"authors", "avatar"}
-)
+# The chrome words as whole tokens, with their compounds and plurals, share and comment boxes
+# (which the body reads apart: "shared", "commentary"), and author boxes (bylines to the body).
+EXCLUDE_TOKENS = frozenset(CHROME_WORDS + CHROME_TOKENS) | {
+    "subnav",
+    "mainmenu",
+    "megamenu",
+    "breadcrumbs",
+    "pager",
+    "paging",
+    "share",
+    "sharebar",
+    "shares",
+    "socials",
+    "tagcloud",
+    "comments",
+    "comment",
+    "cookies",
+    "byline",
+    "author",
+    "authors",
+    "avatar",
+}
 # Tokens of paid and commercial widgets: nothing inside is a teaser, whatever else the
 # element calls itself ("rec-card--sponsored" is still sponsored).
 PAID_TOKENS = frozenset(
