@@ -406,7 +406,7 @@ def test_declared_hub_of_guides_without_date_or_author_is_its_cards() -> None:
     assert decide_kind(replace(hub, teasers=LISTING_MIN_TEASERS - 1)).kind == "article"
 
 
-def test_pages_of_a_documentation_host_are_other_unless_the_page_is_a_story() -> None:
+def test_pages_of_a_documentation_or_shop_host_are_other_unless_the_page_is_a_story() -> None:
     """docs.example.org/guide/setup is documentation; a story slug on that host is a post."""
     guide = _evidence(url="https://docs.toolkit.example/guide/setup")
     decision = decide_kind(guide)
@@ -418,3 +418,5 @@ def test_pages_of_a_documentation_host_are_other_unless_the_page_is_a_story() ->
     assert decide_kind(post).kind == "article"
     elsewhere = replace(guide, url="https://news.toolkit.example/guide/setup")
     assert decide_kind(elsewhere).kind == "article"
+    shop = replace(guide, url="https://store.toolkit.example/app/4410/lantern")
+    assert decide_kind(shop).kind == "other"

@@ -124,8 +124,10 @@ _FORUM_SEGMENTS = frozenset(
     }
 )
 _FORUM_HOSTS = frozenset({"forum", "forums", "community", "bbs", "boards", "discuss"})
-# First host labels of documentation and help sites (docs.example.org/guide/setup).
-_DOC_HOSTS = frozenset({"docs", "doc", "developer", "developers", "wiki", "help", "support", "api"})
+# First host labels of documentation, help and shop sites (docs.example.org/guide/setup).
+_SERVICE_HOSTS = frozenset(
+    {"docs", "doc", "developer", "developers", "wiki", "help", "support", "api", "shop", "store"}
+)
 # Path segments that name a discussion thread and nothing else ("topic" may be an essay).
 _THREAD_SEGMENTS = frozenset({"threads", "thread", "viewtopic.php", "showthread.php"})
 # Path segments of one item inside a section.
@@ -368,7 +370,7 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         if points == 0 and evidence.shop_button:
             return no_story(cards, "product page (buy button, no article evidence)", evidence.url)
     service = bool(_OTHER_SEGMENTS.intersection(segments)) or (
-        _first_host_label(evidence.url) in _DOC_HOSTS
+        _first_host_label(evidence.url) in _SERVICE_HOSTS
     )
     if service and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
