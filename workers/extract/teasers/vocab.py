@@ -39,6 +39,7 @@ HEADING_ELEMENT_MAX_CHARS = 2 * HEADING_MAX_CHARS
 HEADING_LOOKBACK = 1
 # ...passing over at most this many siblings in all (empty ad slots, spacers).
 HEADING_MAX_STEPS = 8
+# A card's headline is cut to this length.
 HEADLINE_MAX_CHARS = 300
 # A block's first card that is a bare link this short, outside the list of the other cards,
 # is the block's linked heading ("Most read" -> /ranking/), not a story.
@@ -63,6 +64,7 @@ LABEL_MAX_CHARS = 40
 HEADING_MAX_LINKS = 2
 # Without a related-style heading or label, a block needs this many cards.
 MIN_BLOCK_CARDS = 2
+# A card's summary is an element holding at least this much text, cut to at most that much.
 SUMMARY_MIN_CHARS = 20
 SUMMARY_MAX_CHARS = 1000
 
