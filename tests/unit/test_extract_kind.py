@@ -420,3 +420,21 @@ def test_pages_of_a_documentation_or_shop_host_are_other_unless_the_page_is_a_st
     assert decide_kind(elsewhere).kind == "article"
     shop = replace(guide, url="https://store.toolkit.example/app/4410/lantern")
     assert decide_kind(shop).kind == "other"
+
+
+def test_many_teasers_under_a_listing_section_make_a_listing_whatever_its_text() -> None:
+    """A category page with a long introduction and a dozen cards lists them; fewer do not."""
+    category = _evidence(
+        url="https://lampworks.example/category/desk-lamps",
+        words=3000,
+        teasers=12,
+        has_authors=True,
+    )
+    assert decide_kind(category).kind == "listing"
+    assert decide_kind(replace(category, teasers=11)).kind == "article"
+    item = replace(
+        category, url="https://lampworks.example/category/desk-lamps/products/brass-lamp"
+    )
+    assert decide_kind(item).kind != "listing"
+    dated = replace(category, has_date=True)
+    assert decide_kind(dated).kind == "article"

@@ -36,6 +36,10 @@ LISTING_WORDS_PER_TEASER = 30
 # Below this many words, a page whose URL names a listing section (/category/, /tag/...) or
 # the site root is that listing; longer texts there are articles.
 SECTION_URL_MAX_WORDS = 500
+# Printed teasers that make a page under a listing section a listing at any length when it has
+# at most one evidence point (a category page with a long introduction). One and a half times
+# LISTING_MIN_TEASERS: on the wcxb tune split an article under /collection/ carries 8 to 11.
+SECTION_MIN_TEASERS = 12
 # Cards needed to call a page without a story a listing rather than other.
 MIN_LISTING_TEASERS = 3
 # A story slug: at least this many hyphens in the last path segment ("mayor-opens-new-bridge").
@@ -376,6 +380,8 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
     # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.
     section = not segments or _under_section(segments)
+    if teasers >= SECTION_MIN_TEASERS and section_url(evidence.url):
+        return KindDecision("listing")
     if section and words < SECTION_URL_MAX_WORDS:
         return no_story(cards, "section or home page without cards", evidence.url)
     return KindDecision("article")
