@@ -139,3 +139,25 @@ def test_long_reader_comments_inside_the_marked_body_stay_out() -> None:
     body = _body(html)
     assert PARAGRAPHS[0] in body
     assert "Comment 0" not in body
+
+
+def test_a_table_framed_by_a_figure_is_story_and_its_figcaption_is_not() -> None:
+    """Blog editors wrap every table in <figure class="...-table">: its rows are story,
+    while the figcaption under it, and an image's figure, stay captions."""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{wood}</td><td>{price} per board</td></tr>"
+        for n, (wood, price) in enumerate([("Oak", 9), ("Pine", 3), ("Larch", 5)], start=1)
+    )
+    html = f"""<html><body><article>{HEADLINE}{STORY}
+      <figure class="wp-block-table is-style-stripes"><table>
+        <thead><tr><th>Rank</th><th>Wood</th><th>Price</th></tr></thead><tbody>{rows}</tbody>
+      </table><figcaption>Prices at the yard in May</figcaption></figure>
+      <figure><img src="/bench.jpg" alt=""><figcaption>The bench after a week</figcaption></figure>
+      <p>Larch weathers to silver within a season and needs no oil at all.</p>
+    </article></body></html>"""
+    body = _body(html)
+    assert "Pine" in body
+    assert "5 per board" in body
+    assert body.index("Oak") < body.index("Larch weathers")
+    assert "Prices at the yard" not in body
+    assert "The bench after a week" not in body

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
 from workers.extract.dom import Block, Node, Page
-from workers.extract.flags import HIDDEN, MUTED, POSITIVE
+from workers.extract.flags import CAPTION, HIDDEN, MUTED, POSITIVE
 from workers.extract.markup import attr_text, attr_words
 from workers.extract.patterns import (
     BLOCK_TAGS,
@@ -150,6 +150,10 @@ def walk(soup: BeautifulSoup, removed: set[int], page_url: str) -> Page:
                 if attrs
                 else TAG_FLAGS.get(name, 0)
             )
+            if name == "figure" and flags & CAPTION and child.find("table") is not None:
+                # A figure that wraps a table (as blog editors write every table) frames
+                # story content, not an image: only its figcaption is a caption.
+                flags &= ~CAPTION
             if (
                 flags & HIDDEN
                 and parent >= 0
