@@ -252,15 +252,13 @@ class Runs:
             return
         with redis_errors("opening tasks"):
             pipe = self.client.pipeline(transaction=False)
-            now = time.time()
-            pipe.zadd(self._key(run_id, "open"), dict.fromkeys(task_ids, now))
-            pipe.expire(self._key(run_id, "open"), RUN_TTL)
+            self.queue_open(pipe, run_id, *task_ids)
             pipe.execute()
 
-    def queue_open(self, pipe: Any, run_id: str, task_id: str) -> None:
-        """Queue on `pipe` the opening of a task (as `open_task`), so a caller's own write
+    def queue_open(self, pipe: Any, run_id: str, *task_ids: str) -> None:
+        """Queue on `pipe` the opening of tasks (as `open_task`), so a caller's own write
         goes in the same round trip (the index buffer's push)."""
-        pipe.zadd(self._key(run_id, "open"), {task_id: time.time()})
+        pipe.zadd(self._key(run_id, "open"), dict.fromkeys(task_ids, time.time()))
         pipe.expire(self._key(run_id, "open"), RUN_TTL)
 
     def close_task(self, run_id: str, task_id: str) -> None:

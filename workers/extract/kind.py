@@ -19,6 +19,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from workers.extract.jsonld import ARTICLE_TYPES
+from workers.urls import host_of
 
 Kind = Literal["article", "listing", "other"]
 
@@ -263,11 +264,7 @@ def rescued_story(evidence: KindEvidence) -> bool:
 
 def _first_host_label(url: str) -> str:
     """The first label of the URL's host name, lower-cased ("docs" for docs.example.org)."""
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return ""
-    return (host or "").split(".", 1)[0]
+    return host_of(url).split(".", 1)[0]
 
 
 def _forum_markup_or_host(url: str, types: frozenset[str]) -> tuple[bool, list[str]]:
@@ -279,7 +276,7 @@ def _forum_markup_or_host(url: str, types: frozenset[str]) -> tuple[bool, list[s
     except ValueError:
         return False, []
     segments = [segment.lower() for segment in parts.path.split("/") if segment]
-    return (parts.hostname or "").split(".", 1)[0] in _FORUM_HOSTS, segments
+    return _first_host_label(url) in _FORUM_HOSTS, segments
 
 
 def forum_page(url: str, types: frozenset[str]) -> bool:
