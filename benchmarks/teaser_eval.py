@@ -106,6 +106,7 @@ def score_devset(split: str = "all", path: Path = DEVSET_GOLD) -> dict[str, Teas
             continue
         url, html = devset_page(page_id)
         page = extract(html, url)
+        ours = {headline_hash(teaser.headline): teaser.headline for teaser in page.teasers}
         totals = score_page(
             page_id,
             gold["page_url"],
@@ -113,6 +114,8 @@ def score_devset(split: str = "all", path: Path = DEVSET_GOLD) -> dict[str, Teas
             [(teaser["url"], teaser["headline_sha1"]) for teaser in gold["teasers"]],
             gold.get("borderline", ()),
         )
+        # errors name our headline by its text (the gold's stays a hash)
+        totals.errors = [(n, kind, u, ours.get(h, h)) for n, kind, u, h in totals.errors]
         out[gold["split"]].add(totals)
         out["all"].add(totals)
     return out
