@@ -48,8 +48,7 @@ _MIN_SITE_KEY = 3
 
 @dataclass(slots=True)
 class Context:
-    """What the field pickers share: the tree, the walk, structured data, the chosen body and
-    the headline already picked (so that later pickers need not pick it again)."""
+    """What the field pickers share: the tree, the walk, structured data, the chosen body."""
 
     soup: BeautifulSoup
     page: Page
@@ -58,7 +57,6 @@ class Context:
     excluded: list[bool]
     rule: SiteRule | None
     url: str
-    title: str | None = None
 
 
 @dataclass(slots=True)
