@@ -169,6 +169,10 @@ class RulesCatalog:
         self.error: str | None = None
         self._lock = threading.Lock()
 
+    def after_fork(self) -> None:
+        """In a forked child: a lock of its own (the rules, compiled, are kept)."""
+        self._lock = threading.Lock()
+
     def current(self) -> SiteRules | None:
         with self._lock:
             if self._watch.changed():
@@ -306,6 +310,18 @@ class Resources:
 
 _resources: Resources | None = None
 _resources_lock = threading.Lock()
+# The site rules outlive a fork: compiled once in a prefork worker's parent, not per process.
+_rules_catalogs: dict[Path, RulesCatalog] = {}
+_rules_catalogs_lock = threading.Lock()  # not _resources_lock: taken while that one is held
+
+
+def site_rules_catalog(path: Path) -> RulesCatalog:
+    """This process's catalog of the site rules at `path` (inherited over a fork)."""
+    with _rules_catalogs_lock:
+        catalog = _rules_catalogs.get(path)
+        if catalog is None:
+            catalog = _rules_catalogs[path] = RulesCatalog(path)
+        return catalog
 
 
 def build_resources(settings: Settings) -> Resources:
@@ -328,7 +344,7 @@ def build_resources(settings: Settings) -> Resources:
             max_redirects=settings.max_redirects,
         ),
     )
-    rules = RulesCatalog(settings.site_rules_path)
+    rules = site_rules_catalog(settings.site_rules_path)
     archive = (
         WarcArchive(settings.warc_dir, settings.warc_max_bytes)
         if settings.warc_dir is not None
@@ -373,3 +389,14 @@ def _reset_after_fork(**_: Any) -> None:
     """A forked pool process must not reuse its parent's sockets."""
     global _resources  # noqa: PLW0603 -- see resources()
     _resources = None
+    for catalog in _rules_catalogs.values():  # no lock may stay held by a thread left behind
+        catalog.after_fork()
+
+
+@signals.worker_init.connect
+def _load_site_rules(sender: Any = None, **_: Any) -> None:
+    """A worker that parses compiles the site rules before its pool forks: each pool
+    process starts with them (~0.2 s of CPU saved per process, and on its first page)."""
+    consumed = getattr(getattr(sender, "app", app).amqp.queues, "consume_from", None) or {}
+    if not consumed or "parse" in consumed:
+        site_rules_catalog(get_settings().site_rules_path).current()

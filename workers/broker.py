@@ -15,11 +15,17 @@ lost by the skipped restore or acknowledgement: the messages stay in kombu's una
 Redis and are delivered again once their visibility timeout passes (the periodic restore
 every worker runs, see `unacked_restore_interval` in workers.app); tasks are idempotent.
 
+The channel also keeps one Redis client for its commands (publish, acknowledge) where
+kombu builds a new client object for every one: on a shared connection pool, the same
+connections either way, without ~60 us of CPU per message sent or acknowledged.
+
 Importing this module makes `redis://` and `rediss://` broker URLs use this transport.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import redis
@@ -44,6 +50,19 @@ class Channel(kombu_redis.Channel):  # type: ignore[misc]  # kombu ships no type
             )
         params: dict[str, Any] = super()._connparams(asynchronous=asynchronous)
         return params
+
+    @contextmanager
+    def conn_or_acquire(self, client: redis.Redis | None = None) -> Iterator[redis.Redis]:
+        """The given client, else this channel's own, built again when the channel's
+        connection pool was replaced (after a disconnect)."""
+        if client:
+            yield client
+            return
+        pool = self.pool  # a closed channel raises the connection error here
+        own: redis.Redis | None = getattr(self, "_own_client", None)
+        if own is None or own.connection_pool is not pool:
+            own = self._own_client = self._create_client()
+        yield own
 
 
 class Transport(kombu_redis.Transport):  # type: ignore[misc]  # see Channel

@@ -9,8 +9,10 @@ import traceback
 from functools import partial
 from typing import Any, NoReturn
 
+import redis
 import structlog
 from celery import Task
+from kombu.exceptions import OperationalError
 
 from workers.app import QUEUES, Resources, app, resources
 from workers.crawl import (
@@ -182,16 +184,27 @@ def send_fetches(
         pairs = [(hop.url, task_id) for hop, task_id in zip(unique, ids, strict=True)]
         admitted = resources().runs.admit_urls(run_id, pairs, parent_id, max_pages)
         task_ids = list(ids)
-    sent = 0
+    sends: list[tuple[dict[str, Any], str | None]] = []
+    for hop, task_id, admit in zip(unique, task_ids, admitted, strict=True):
+        if admit:
+            kwargs = hop.fetch_kwargs(source)
+            if run_id is not None:
+                kwargs["run_id"] = run_id
+            sends.append((kwargs, task_id))
+    if len(sends) > 1:
+        try:  # one pipeline of LPUSHes for all of them
+            with app.producer_or_acquire() as producer, producer.batch():
+                for kwargs, task_id in sends:
+                    fetch.apply_async(kwargs=kwargs, task_id=task_id, producer=producer)
+            return len(sends)
+        except (redis.RedisError, OperationalError, OSError) as exc:
+            # The batch is sent whole or in part: send them all again one by one, with the
+            # broker's publish retries (fetch tasks are idempotent).
+            log.warning("fetch_batch_failed", error=str(exc), error_type=type(exc).__name__)
     with app.producer_or_acquire() as producer:  # one broker connection for all of them
-        for hop, task_id, admit in zip(unique, task_ids, admitted, strict=True):
-            if admit:
-                kwargs = hop.fetch_kwargs(source)
-                if run_id is not None:
-                    kwargs["run_id"] = run_id
-                fetch.apply_async(kwargs=kwargs, task_id=task_id, producer=producer)
-                sent += 1
-    return sent
+        for kwargs, task_id in sends:
+            fetch.apply_async(kwargs=kwargs, task_id=task_id, producer=producer)
+    return len(sends)
 
 
 def send_fetch(

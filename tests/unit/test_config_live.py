@@ -10,6 +10,7 @@ import pytest
 import structlog
 
 from tests.integration.inprocess import invoke
+from workers import app as app_module
 from workers.app import SourceCatalog, _celery_config
 from workers.errors import ConfigError
 from workers.settings import Settings
@@ -163,3 +164,46 @@ def test_beat_has_one_tick_entry_at_the_configured_period() -> None:
         "crawl-tick": {"task": "crawl.tick", "schedule": 2.5, "options": {"expires": 2.5}}
     }
     assert Settings.model_fields["schedule_tick"].default == 15.0
+
+
+def _fake_worker(queues: dict[str, object]) -> object:
+    """Stands for the WorkController sent with worker_init: only its consumed queues."""
+
+    class Queues(dict[str, object]):
+        consume_from = queues
+
+    class Amqp:
+        queues = Queues()
+
+    class App:
+        amqp = Amqp()
+
+    class Worker:
+        app = App()
+
+    return Worker()
+
+
+def test_a_parse_worker_compiles_the_site_rules_before_its_pool_forks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """worker_init loads the rules in a worker that parses (its pool processes inherit
+    them, and resources() after the fork uses that catalog); a crawl worker does not."""
+
+    rules = tmp_path / "site_rules.yaml"
+    rules.write_text((Path(__file__).parents[2] / "config" / "site_rules.yaml").read_text())
+    settings = Settings(INGEST_SITE_RULES=str(rules))
+    monkeypatch.setattr(app_module, "get_settings", lambda: settings)
+    monkeypatch.setattr(app_module, "_rules_catalogs", {})
+
+    app_module._load_site_rules(sender=_fake_worker({"crawl": object()}))
+    assert app_module._rules_catalogs == {}
+
+    app_module._load_site_rules(sender=_fake_worker({"parse": object()}))
+    catalog = app_module._rules_catalogs[rules]
+    loaded = catalog.current()
+    assert loaded is not None
+
+    app_module._reset_after_fork()
+    assert app_module.site_rules_catalog(rules) is catalog
+    assert catalog.current() is loaded  # the compiled rules, not compiled again

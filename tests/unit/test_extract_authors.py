@@ -59,3 +59,18 @@ def test_page_byline_with_plural_label_gives_the_people() -> None:
 def test_a_date_behind_a_dash_is_cut_from_the_byline(raw: list[str], names: list[str]) -> None:
     """A dash or bar followed by a date or a number ends the byline; other dashes stay."""
     assert clean_names(raw)[0] == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        (["Acme Support Team"], ["Acme Support Team"]),
+        (["Team Acme"], ["Team Acme"]),
+        (["Arts Desk"], ["Arts Desk"]),
+        (["team"], []),
+        (["Jane Doe, Senior Editor"], ["Jane Doe"]),
+    ],
+)
+def test_a_site_team_or_desk_credited_as_a_whole_is_kept(raw: list[str], names: list[str]) -> None:
+    """A company team or a desk signing as a whole is a credit; a role after a name is not."""
+    assert clean_names(raw)[0] == names

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workers.extract import extract
+from workers.extract import core, extract
 
 _URL = "https://allotments.example/blog/plots-shared-out"
 
@@ -137,3 +137,21 @@ def test_the_date_line_is_read_beside_the_h1_that_prints_the_title() -> None:
         f'</div><div class="content">{_paragraphs()}</div></body></html>'
     )
     assert _published_day(html) == date(2024, 5, 31)
+
+
+def test_the_headline_is_picked_once_per_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date picker anchors on the headline core already chose; it does not pick it again."""
+    calls: list[str] = []
+    original = core.pick_title
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("title")
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core, "pick_title", counting)
+    # The old date picker imported its own reference to pick_title.
+    monkeypatch.setattr("workers.extract.published.pick_title", counting, raising=False)
+    head = '<meta name="published" content="2024-05-02">'
+    assert _published_day(_page(head=head)) == date(2024, 5, 2)
+    assert _published_day(_page(hero="<p>Posted 3 May 2024</p>")) == date(2024, 5, 3)
+    assert len(calls) == 2

@@ -104,8 +104,11 @@ _SPLIT = re.compile(
 _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|[!?=<>{}\[\]#*]")
 _EMAIL = re.compile(r"\S+@\S+")
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|com|net|org|info)$|^www\.", re.IGNORECASE)
-# A newsroom desk credited as a whole: "MND Staff", "Reuters Staff".
-_DESK = re.compile(r"^[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,2}\s+Staff$")
+# A newsroom desk or a site's team credited as a whole: "MND Staff", "News Desk",
+# "The Acme Team", "Team Acme" (blogs of companies sign so; the wcxb gold names them).
+_DESK = re.compile(
+    r"^(?:[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3}\s+(?:Staff|Team|Desk)|Team\s+[A-Z][\w.&'-]*)$"
+)
 # Everything after ", in" is a list of sections or places: "By TPN, in News, Business".
 _IN_SECTIONS = re.compile(r",\s+in\s+.*$")
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")

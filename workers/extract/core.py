@@ -276,7 +276,9 @@ def _article(
         provenance["subtitle"] = subtitle.source
     if text:
         provenance["body"] = body_source
-    context = Context(soup, page, structured, body, excluded, rule, url)
+    context = Context(
+        soup, page, structured, body, excluded, rule, url, title.value if title else None
+    )
     names, agency, author_source = pick_authors(context)
     if names:
         provenance["authors"] = author_source

@@ -48,7 +48,8 @@ _MIN_SITE_KEY = 3
 
 @dataclass(slots=True)
 class Context:
-    """What the field pickers share: the tree, the walk, structured data, the chosen body."""
+    """What the field pickers share: the tree, the walk, structured data, the chosen body and
+    the headline already picked (so that later pickers need not pick it again)."""
 
     soup: BeautifulSoup
     page: Page
@@ -57,6 +58,7 @@ class Context:
     excluded: list[bool]
     rule: SiteRule | None
     url: str
+    title: str | None = None
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ import re
 from workers.extract.body import DATELINE_MAX_CHARS, BodyResult
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Page
-from workers.extract.fields import Context, pick_title, select
+from workers.extract.fields import Context, select
 from workers.extract.flags import CAPTION, DATELINE, HIDDEN, TEASER
 from workers.extract.structured import Value
 from workers.extract.text import clean_space, fold
@@ -62,8 +62,7 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
     found = first_date(declared)
     if found:
         return found
-    title = pick_title(page, structured, excluded, context.url)
-    anchor = _headline_anchor(page, excluded, body, title.value if title else None)
+    anchor = _headline_anchor(page, excluded, body, context.title)
     near = _dateline_near_headline(page, excluded, body, anchor)
     if near:
         return near, "dom"
