@@ -355,3 +355,39 @@ def test_layout_wrapper_named_footer_around_main_is_not_chrome() -> None:
     # a class-named nav inside the wrapper (holding no <main>) is still chrome
     nav = html.replace("<header>", "<div class='site-nav'>").replace("</header>", "</div>")
     assert all(not t.headline.startswith("Menu entry") for t in _scan_html(nav).teasers)
+
+
+_RAIL = """<html><body><article><h1>Harbour bridge opens after two years</h1>
+<p>The new bridge carried its first traffic on Monday morning after a delay of two years.</p>
+</article>
+<section class="more-stories"><h2>More stories</h2>
+<ul>
+ <li><a href="/news/2025/ferry-timetable-changes-for-winter"><img src="/f.jpg">
+   <h3>Ferry timetable changes for the winter months</h3></a></li>
+ <li><a href="/games/2025/review-a-quiet-island-puzzle-adventure"><img src="/g.jpg">
+   <h3>Review: a quiet island puzzle adventure worth the wait</h3></a></li>
+ <li><a href="/news/2025/market-hall-reopens-with-new-stalls"><img src="/m.jpg">
+   <h3>Market hall reopens with forty new stalls</h3></a></li>
+</ul>
+<a href="/latest/">See all stories</a>
+<a href="https://app.adjust.com/abc?redirect=https%3A%2F%2Fapps.example">
+  <img src="/app.png"><h3>Follow the bridge story live in our news app</h3></a>
+</section>
+<section class="play"><h2>Play</h2>
+ <a href="https://games.news.example/sudoku/easy/"><img src="/s1.png">
+   <h3>Daily sudoku, easy level</h3></a>
+ <a href="https://games.news.example/sudoku/hard/"><img src="/s2.png">
+   <h3>Daily sudoku, hard level</h3></a>
+ <a href="/puzzles/crossword-of-the-day"><img src="/c.png"><h3>The crossword of the day</h3></a>
+</section></body></html>"""
+
+
+def test_show_all_app_and_game_links_are_not_teasers() -> None:
+    """A "See all" link, an app-install link and a games portal's links are not stories; a
+    review in the site's games section is."""
+    urls = {teaser.url for teaser in _scan_html(_RAIL, "https://news.example/news/bridge").teasers}
+    assert urls == {
+        "https://news.example/news/2025/ferry-timetable-changes-for-winter",
+        "https://news.example/games/2025/review-a-quiet-island-puzzle-adventure",
+        "https://news.example/news/2025/market-hall-reopens-with-new-stalls",
+    }

@@ -313,6 +313,16 @@ BOILERPLATE_LINE = re.compile(
 READ_MORE_LABEL = re.compile(
     r"^\W*(?:" + _alternation(READ_MORE_PHRASES, READ_MORE_WORDS) + r")\W*$", re.IGNORECASE
 )
+# A whole label that sends to a section or list, not to one story ("See all", "Alle
+# Schlagzeilen anzeigen", "Voir tout"): never a story link, whatever it points at.
+SHOW_ALL_LABEL = re.compile(
+    r"^\W*(?:(?:see|view|show|browse|explore)\s+all(?:\s+\w+){0,2}|all\s+(?:the\s+)?(?:news|stories|"
+    r"headlines|articles|posts|videos)|alle\s+(?:\w+\s+){0,2}(?:anzeigen|ansehen)|alle\s+"
+    r"(?:schlagzeilen|nachrichten|artikel|meldungen|beiträge|videos)|voir\s+tou[ts]|tou(?:te)?s\s+"
+    r"les\s+(?:actualités|articles|infos|vidéos)|ver\s+tod[oa]s?|todas\s+las\s+noticias|"
+    r"vedi\s+tutt[eoi]|tutte\s+le\s+notizie)\W*$",
+    re.IGNORECASE,
+)
 # A label or heading naming a block of links to other stories ("More for you", "Lire aussi").
 RELATED_LABEL = re.compile(
     r"^\W*(?:" + _alternation(SEE_ALSO_PHRASES, BLOCK_HEADING_PHRASES, ("read more",)) + r")",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from workers.extract.flags import COMMERCE, EXCLUDED, IN_HEADING
-from workers.extract.patterns import READ_MORE_LABEL
+from workers.extract.patterns import READ_MORE_LABEL, SHOW_ALL_LABEL
 from workers.extract.teasers.tree import Tree
 from workers.extract.teasers.vocab import (
     COMMERCE_HOST_LABELS,
@@ -18,7 +18,7 @@ from workers.extract.teasers.vocab import (
     LINK_MIN_CHARS,
     NON_STORY_SEGMENTS,
     NON_STORY_SUFFIXES,
-    SOCIAL_HOSTS,
+    OFF_SITE_HOSTS,
     TITLE_MIN_CHARS,
 )
 from workers.extract.text import CJK_RE, clean_visible
@@ -89,6 +89,8 @@ def _primary_target(tree: Tree, i: int, has_img: bool, cache: dict[str, str | No
             return None
     else:
         label = clean_visible(tree.tags[i].get_text(" "))
+    if SHOW_ALL_LABEL.match(label):
+        return None
     if not (
         has_img
         or headline_ish(label)
@@ -137,7 +139,7 @@ def _story_url(href: str, base: str, self_urls: set[str]) -> str | None:
         return None
     parts = urlsplit(target)
     host = parts.hostname or ""
-    if any(host == social or host.endswith("." + social) for social in SOCIAL_HOSTS):
+    if any(host == social or host.endswith("." + social) for social in OFF_SITE_HOSTS):
         return None
     path = parts.path.lower()
     if (path == "/" and not parts.query) or path.endswith(NON_STORY_SUFFIXES):

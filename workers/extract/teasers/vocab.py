@@ -164,19 +164,33 @@ NON_STORY_SEGMENTS = frozenset(
     | {"login", "signin", "signup", "register", "subscribe", "subscription", "newsletter"}
     | {"newsletters", "account", "abo", "contact", "impressum", "imprint", "privacy"}
     | {"datenschutz", "terms", "about", "feed", "rss", "page", "comments", "cart"}
-    # paid content, and the shop, job, coupon and course sections of a news site
     # paid content
     | {"sponsored", "partner", "partners", "anzeige", "advertorial", "promoted", "brandstudio"}
 )
-# Path segments of the shop, job, coupon, course and notice sections of a site.
-COMMERCE_SEGMENTS = frozenset(
-    {"job", "jobs", "remote-jobs", "stellenmarkt", "products", "product", "shop", "coupons"}
-    | {"vouchers", "gutscheine", "courses", "course", "classifieds"}
+# A site's puzzles (a path segment) and games portal (a host's first label): their links open
+# a game, not a story, and are treated as the shop's are. "games" as a path is a news section.
+PUZZLE_SEGMENTS = frozenset(
+    {"puzzles", "crossword", "crosswords", "sudoku", "kreuzwortraetsel", "raetsel"}
+    | {"mots-croises", "crucigramas", "cruciverba"}
 )
-# First labels of hosts that sell rather than report: jobs.example.com, shop.example.com.
-COMMERCE_HOST_LABELS = frozenset(
-    {"jobs", "job", "shop", "store", "vouchers", "coupons", "gutscheine", "academy", "deals"}
-    | {"stellen", "dating", "tickets", "abo", "subscribe", "notices", "classifieds", "listings"}
+GAMES_HOST_LABELS = frozenset({"games", "spiele", "jeux", "juegos", "giochi"}) | PUZZLE_SEGMENTS
+# Path segments of the shop, job, coupon, course, notice and games sections of a site.
+COMMERCE_SEGMENTS = (
+    frozenset(
+        {"job", "jobs", "remote-jobs", "stellenmarkt", "products", "product", "shop", "coupons"}
+        | {"vouchers", "gutscheine", "courses", "course", "classifieds"}
+    )
+    | PUZZLE_SEGMENTS
+)
+# First labels of hosts that sell or entertain rather than report: jobs.example.com,
+# shop.example.com, games.example.com.
+COMMERCE_HOST_LABELS = (
+    frozenset(
+        {"jobs", "job", "shop", "store", "vouchers", "coupons", "gutscheine", "academy", "deals"}
+        | {"stellen", "dating", "tickets", "abo", "subscribe", "notices", "classifieds"}
+        | {"listings"}
+    )
+    | GAMES_HOST_LABELS
 )
 NON_STORY_SUFFIXES = (
     ".jpg",
@@ -214,6 +228,10 @@ SOCIAL_HOSTS = (
     "bsky.app",
     "mastodon.social",
 )
+# App install and deep-link services: their links open an app store, not a story.
+APP_LINK_HOSTS = ("adjust.com", "app.link", "onelink.me", "page.link", "appsflyer.com")
+# Hosts whose links are never stories: social networks, app stores and app links.
+OFF_SITE_HOSTS = SOCIAL_HOSTS + APP_LINK_HOSTS
 
 TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 LABEL_TRIM = " \t\n:|-–—»›>•·"
