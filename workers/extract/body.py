@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from workers.extract.dom import Block, Node, Page
@@ -20,7 +19,6 @@ from workers.extract.flags import (
 from workers.extract.markup import attr_text
 from workers.extract.patterns import BOILERPLATE_LINE, COMMENT_BOX, PAYWALL_LINE
 from workers.extract.text import fold
-from workers.urls import host_of
 
 # A block this heavy (Latin-equivalent characters) with few links reads like prose.
 PROSE_MIN_WEIGHT = 50
@@ -32,11 +30,6 @@ POSITIVE_CORE_SHARE = 0.2
 # Inside that element, a furniture-named box holding this much prose (characters of prose
 # blocks) is a chapter of the story, not furniture.
 CORE_CHAPTER_PROSE = 600
-# Inside that element, a teaser-like card list holding this share of its prose is the story's
-# own list of entries (a roundup of projects, each card with its description).
-LISTICLE_SHARE = 0.3
-# ...and whose cards lead to at least this many sites (a related rail stays on its own site).
-LISTICLE_MIN_HOSTS = 3
 # Paragraph clustering: which ancestors a paragraph scores, and how much each level gets.
 LOCAL_MIN_WEIGHT = 25
 LOCAL_LEVELS = 5
@@ -112,10 +105,8 @@ def excluded_nodes(page: Page) -> list[bool]:
         elif index in protected:
             continue
         elif flags & TEASER:
-            # Teaser blocks never become the story, however much text they hold, unless
-            # they sit in the story's own container as its list of entries.
-            inside = core < index < core_end
-            excluded[index] = not (inside and _listicle(page, prose, index, core))
+            # Teaser blocks never become the story, however much text they hold.
+            excluded[index] = True
         elif flags & _SOFT_EXCLUDE:
             # Inside the story's own container a furniture-like wrapper ("content-nav-section")
             # is weighed against the story, not the whole page.
@@ -138,25 +129,6 @@ def hidden_nodes(page: Page) -> list[bool]:
         parent_out = node.parent >= 0 and excluded[node.parent]
         excluded[index] = parent_out or bool(node.flags & _HARD_EXCLUDE)
     return excluded
-
-
-def _listicle(page: Page, prose: list[int], index: int, core: int) -> bool:
-    """A card list inside the story whose cards carry the story's prose (a roundup's entries).
-
-    Each card links to the item it presents, so the teaser scan sees a rail; but when the
-    cards' descriptions make up a fair share of the story's prose and the cards lead to
-    several other sites (a roundup of projects found around the web), they are the story.
-    A related rail links back into its own site.
-    """
-    if prose[index] < LISTICLE_SHARE * prose[core]:
-        return False
-    hosts = set()
-    for link in page.nodes[index].tag.find_all("a", href=True):
-        href = link.get("href")
-        if isinstance(href, str) and href.startswith(("http://", "https://", "//")):
-            hosts.add(host_of(href if not href.startswith("//") else f"https:{href}"))
-    hosts.discard("")
-    return len(hosts) >= LISTICLE_MIN_HOSTS
 
 
 def _comment_box(node: Node) -> bool:
@@ -301,12 +273,6 @@ def _media_boxes(page: Page, container: int, sums: Sums) -> list[tuple[int, int]
     """Element ranges that frame a picture with a little text: captions and credits."""
     nodes = page.nodes
     end = nodes[container].end
-    # Headed entries of a card list kept as the story (see _listicle).
-    headings = [
-        b.node
-        for b in page.blocks
-        if b.heading and container < b.node < end and nodes[b.node].context & TEASER
-    ]
     boxes: list[tuple[int, int]] = []
     for image in page.images:
         if not container < image < end or (boxes and image < boxes[-1][1]):
@@ -317,10 +283,6 @@ def _media_boxes(page: Page, container: int, sums: Sums) -> list[tuple[int, int]
             if ancestor <= container or sums.total(ancestor) > MEDIA_BOX_WEIGHT:
                 break
             if nodes[ancestor].name in _TEXT_ELEMENTS:
-                break
-            # A picture beside a headed card of a roundup is an entry, not a caption.
-            first = bisect_left(headings, ancestor)
-            if first < len(headings) and headings[first] < nodes[ancestor].end:
                 break
             box = ancestor
             ancestor = nodes[ancestor].parent
