@@ -133,6 +133,11 @@ def host_of(url: str) -> str:
         return ""
 
 
+def first_host_label(url: str) -> str:
+    """The first label of the URL's host name, lower-cased ("docs" for docs.example.org)."""
+    return host_of(url).split(".", 1)[0]
+
+
 def in_domains(url: str, domains: list[str] | tuple[str, ...]) -> bool:
     """True when the URL's host is one of the domains or a subdomain of one."""
     host = host_of(url)

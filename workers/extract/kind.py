@@ -19,7 +19,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from workers.extract.jsonld import ARTICLE_TYPES
-from workers.urls import host_of
+from workers.urls import first_host_label
 
 Kind = Literal["article", "listing", "other"]
 
@@ -262,11 +262,6 @@ def rescued_story(evidence: KindEvidence) -> bool:
     )
 
 
-def _first_host_label(url: str) -> str:
-    """The first label of the URL's host name, lower-cased ("docs" for docs.example.org)."""
-    return host_of(url).split(".", 1)[0]
-
-
 def _forum_markup_or_host(url: str, types: frozenset[str]) -> tuple[bool, list[str]]:
     """Whether thread markup or a forum host name the page, and its lower-cased path segments."""
     if types & _FORUM_TYPES:
@@ -276,7 +271,7 @@ def _forum_markup_or_host(url: str, types: frozenset[str]) -> tuple[bool, list[s
     except ValueError:
         return False, []
     segments = [segment.lower() for segment in parts.path.split("/") if segment]
-    return _first_host_label(url) in _FORUM_HOSTS, segments
+    return first_host_label(url) in _FORUM_HOSTS, segments
 
 
 def forum_page(url: str, types: frozenset[str]) -> bool:
@@ -371,7 +366,7 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         if points == 0 and evidence.shop_button:
             return no_story(cards, "product page (buy button, no article evidence)", evidence.url)
     service = bool(_OTHER_SEGMENTS.intersection(segments)) or (
-        _first_host_label(evidence.url) in _SERVICE_HOSTS
+        first_host_label(evidence.url) in _SERVICE_HOSTS
     )
     if service and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")

@@ -22,7 +22,7 @@ from workers.extract.teasers.vocab import (
     TITLE_MIN_CHARS,
 )
 from workers.extract.text import CJK_RE, clean_visible
-from workers.urls import normalize_url
+from workers.urls import first_host_label, normalize_url
 
 
 def aggregate(tree: Tree) -> None:
@@ -160,7 +160,6 @@ def is_commerce(tree: Tree, element: int, url: str) -> bool:
     """True for a card in a shop, job, coupon or course widget, or linking to such a page."""
     if tree.flags[element] & COMMERCE:
         return True
-    parts = urlsplit(url)
-    if (parts.hostname or "").split(".", 1)[0] in COMMERCE_HOST_LABELS:
+    if first_host_label(url) in COMMERCE_HOST_LABELS:
         return True
-    return any(segment in COMMERCE_SEGMENTS for segment in parts.path.lower().split("/"))
+    return any(segment in COMMERCE_SEGMENTS for segment in urlsplit(url).path.lower().split("/"))
