@@ -76,6 +76,10 @@ _PREFIX = re.compile(
     r"(?:\s*[:\-\u2013\u2014\uff1a/]\s*|\s+|$)",
     re.IGNORECASE,
 )
+# A "By" label set in its own element and glued to the name by the page text: "ByJane Doe".
+_GLUED_BY = re.compile(r"^(?:Written\s+|Posted\s+)?By(?=[A-Z][a-z])")
+# A role glued to the end of a name by the page text: "Jane DoeSenior Editor at Acme".
+_GLUED_TAIL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z][a-z])")
 _LOWER_PREFIX = re.compile(r"^(?:di|de|da|dal|della|av|af|van)\s+(?=[A-Z\u00c0-\u024f])")
 _ROLE_WORDS = re.compile(
     r"\b(?:correspondents?|editors?|reporters?|writers?|journalists?|staff|contributors?|"
@@ -149,16 +153,31 @@ def split_byline(text: str) -> list[str]:
     text = clean_space(_EMAIL.sub(" ", html.unescape(text))).strip("()\uff08\uff09[] ")
     text = _DASH_DATE_TAIL.sub("", _DATE_TAIL.sub("", text))
     text = _IN_SECTIONS.sub("", text)
-    text = _PREFIX.sub("", text, count=1)
+    text = _PREFIX.sub("", _GLUED_BY.sub("", text), count=1)
     text = _LOWER_PREFIX.sub("", text, count=1)
     names: list[str] = []
     for raw in _SPLIT.split(text):
         piece = _PREFIX.sub("", clean_space(_PARENS.sub(" ", raw)), count=1)
-        piece = _IN_PLACE.sub("", _ROLE_SUFFIX_CJK.sub("", piece))
+        piece = _cut_glued_role(_IN_PLACE.sub("", _ROLE_SUFFIX_CJK.sub("", piece)))
         piece = piece.strip(" .,:;-\u2013\u2014'\"\u201c\u201d")
         if piece:
             names.append(piece)
     return names
+
+
+def _cut_glued_role(piece: str) -> str:
+    """'Jane DoeFounder at Acme' -> 'Jane Doe': a role the page text glued to the name."""
+    for match in _GLUED_TAIL.finditer(piece):
+        head = piece[: match.start()].strip()
+        last = head.rsplit(" ", 1)[-1]
+        if (
+            " " in head
+            and len(last) > 2
+            and last != "Mac"
+            and _ROLE_WORDS.match(piece[match.start() :])
+        ):
+            return head
+    return piece
 
 
 def looks_like_domain(name: str) -> bool:

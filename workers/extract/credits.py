@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from workers.extract import authors as author_rules
 from workers.extract.body import BodyResult
-from workers.extract.dom import Block
+from workers.extract.dom import Block, Page
 from workers.extract.fields import Context, select
 from workers.extract.flags import BYLINE, CAPTION
 from workers.extract.jsonld import is_cms_account
@@ -18,15 +19,62 @@ from workers.urls import host_of
 _MAX_BYLINE_WEIGHT = 120
 _MAX_SIGNATURE_WEIGHT = 60
 _SIGNATURE_REACH = 3
+_LINK_BLOCK_REACH = 50
 _BYLINE_START = re.compile(
     r"^(?:by|von|par|por|door|av|af|di|de|texto|text|autor|written by|reported by)[:\s]|"
+    # A "By" label in its own element, glued to the name: "ByJane Doe".
+    r"^(?-i:By(?=[A-Z][a-z]))|"
     # Chinese credits: editor in charge, author, reporter ("责编", "作者", "记者").
     r"^[(\uff08]?\s*(?:\u8d23\u7f16|\u8d23\u4efb\u7f16\u8f91|\u4f5c\u8005|\u8bb0\u8005)\s*[:\uff1a/\s]",
     re.IGNORECASE,
 )
 
 
+# A sentence opening with "By" ("By adopting these rules, ..."): the word after it is in
+# lower case, where a byline names someone.
+_SENTENCE_AFTER_BY = re.compile(r"^\S+\s+[a-z]")
+# Credits for checking the work, not writing it: "Reviewed by", "Fact checked by".
+_REVIEWER_LABEL = re.compile(
+    r"\b(?:(?:medically|clinically|expert|legally)\s+)?(?:reviewed|fact[- ]?checked|checked|"
+    r"verified)\s+by\b\s*:?\s*",
+    re.IGNORECASE,
+)
+# Running text that links a name to its profile ("As Dr. Jane Doe, a psychologist, ...") is
+# no byline: a link in a block heavier than this is a mention.
+_MAX_LINK_BLOCK_WEIGHT = 180
+
+
 def pick_authors(context: Context) -> tuple[list[str], str | None, Provenance]:
+    """Credited people, best source first; reviewers named beside a writer are left out."""
+    names, agency, provenance = _pick_authors(context)
+    reviewers = _reviewers(context)
+    writers = [name for name in names if name.casefold() not in reviewers]
+    return (writers or names), agency, provenance
+
+
+def _reviewers(context: Context) -> set[str]:
+    """Names the page credits for reviewing or fact-checking, case-folded."""
+    page, body = context.page, context.body
+    limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
+    texts = [*body.bylines]
+    for block in page.blocks:
+        if block.node >= limit:
+            break
+        if block.weight <= _MAX_BYLINE_WEIGHT and _REVIEWER_LABEL.search(block.text):
+            texts.append(block.text)
+    found: set[str] = set()
+    for text in texts:
+        for match in _REVIEWER_LABEL.finditer(text):
+            tail = text[match.end() :]
+            cut = _REVIEWER_LABEL.search(tail)
+            label_end = re.search(r"\b(?:by|written by)\b", tail, re.IGNORECASE)
+            ends = [m.start() for m in (cut, label_end) if m is not None]
+            for name in author_rules.split_byline(tail[: min(ends)] if ends else tail):
+                found.add(name.casefold())
+    return found
+
+
+def _pick_authors(context: Context) -> tuple[list[str], str | None, Provenance]:
     """Credited people, best source first; desks and publishers only when no person is named."""
     soup, structured, rule = context.soup, context.structured, context.rule
     tiers: list[tuple[list[str], Provenance]] = []
@@ -100,6 +148,8 @@ def _dom_bylines(context: Context) -> list[list[str]]:
         href = node.tag.get("href")
         if isinstance(href, str) and is_cms_account(href):
             continue
+        if _in_running_text(page, index):
+            continue
         if start <= index < limit and not excluded[index] and not node.context & CAPTION:
             text = clean_space(node.tag.get_text(" "))
             if text and text not in links:
@@ -116,9 +166,27 @@ def _dom_bylines(context: Context) -> list[list[str]]:
             continue
         if context_flags & BYLINE and block.text not in marked:
             marked.append(block.text)
-        elif _BYLINE_START.match(block.text) and block.text not in prefixed:
+        elif (
+            _BYLINE_START.match(block.text)
+            and not _SENTENCE_AFTER_BY.match(block.text)
+            and block.text not in prefixed
+        ):
             prefixed.append(block.text)
     return [links[:6], marked[:3], prefixed[:2]]
+
+
+def _in_running_text(page: Page, index: int) -> bool:
+    """True when a link sits inside a paragraph too long to be a byline."""
+    starts = [block.node for block in page.blocks]
+    position = bisect_right(starts, index) - 1
+    while position >= 0:
+        block = page.blocks[position]
+        if index < page.nodes[block.node].end:
+            return block.weight > _MAX_LINK_BLOCK_WEIGHT
+        position -= 1
+        if index - block.node > _LINK_BLOCK_REACH:
+            break
+    return False
 
 
 def publisher_agency(structured: Structured) -> str | None:
