@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workers.extract import extract
+from tests.unit.extract_helpers import story_body
 
 URL = "https://workshop.example/blog/2025/05/building-a-garden-bench-from-pallets"
 
@@ -19,10 +19,7 @@ HEADLINE = "<h1>Building a garden bench from pallets</h1>"
 
 
 def _body(html: str) -> str:
-    page = extract(html, URL)
-    assert page.kind == "article", page.reason
-    assert page.article is not None
-    return page.article.body
+    return story_body(html, URL)
 
 
 def test_server_streamed_segment_hidden_until_scripts_move_it_is_read() -> None:

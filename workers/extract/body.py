@@ -17,8 +17,9 @@ from workers.extract.container import (
     is_prose,
     subtree_sums,
 )
-from workers.extract.dom import Block, Page
+from workers.extract.dom import Block, Node, Page
 from workers.extract.flags import BYLINE, DATELINE
+from workers.extract.markup import attr_text
 from workers.extract.patterns import BOILERPLATE_LINE, PAYWALL_LINE
 from workers.extract.text import fold
 
@@ -41,6 +42,11 @@ __all__ = [
 MEDIA_BOX_WEIGHT = 300
 _MAX_MEDIA_BOX_DEPTH = 32
 _TEXT_ELEMENTS = frozenset({"p", "li", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"})
+# A form that asks for an e-mail address or a phone number (newsletter sign-up, contact or
+# comment form), with its frame up to this much text (its pitch and legal lines), is furniture.
+# On the wcxb tune articles such frames held 27-560 characters, nearly none of it story text.
+FORM_BOX_WEIGHT = 600
+_CONTACT_INPUT_TYPES = frozenset({"email", "tel"})
 DATELINE_MAX_CHARS = 90
 _DATEISH = re.compile(r"\d{1,2}[:.h]\d{2}\b|\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\b(?:19|20)\d{2}\b")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -89,6 +95,46 @@ def _media_boxes(page: Page, container: int, sums: Sums) -> list[tuple[int, int]
     return boxes
 
 
+def _asks_contact(node: Node) -> bool:
+    """A form with a field for an e-mail address or a phone number."""
+    for field_tag in node.tag.find_all("input"):
+        kind = field_tag.get("type")
+        if isinstance(kind, str) and kind.lower() in _CONTACT_INPUT_TYPES:
+            return True
+        name = f"{attr_text(field_tag.get('name'))} {attr_text(field_tag.get('placeholder'))}"
+        if "mail" in name.lower():
+            return True
+    return False
+
+
+def _form_boxes(page: Page, container: int, sums: Sums) -> list[tuple[int, int]]:
+    """Element ranges that frame a sign-up or contact form with a little text."""
+    nodes = page.nodes
+    boxes: list[tuple[int, int]] = []
+    for index in range(container + 1, nodes[container].end):
+        node = nodes[index]
+        if node.name != "form" or (boxes and index < boxes[-1][1]) or not _asks_contact(node):
+            continue
+        box = index
+        ancestor = node.parent
+        while ancestor > container and sums.total(ancestor) <= FORM_BOX_WEIGHT:
+            box = ancestor
+            ancestor = nodes[ancestor].parent
+        boxes.append((box, nodes[box].end))
+    return boxes
+
+
+def _disjoint(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges sorted, overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def select_blocks(
     page: Page,
     container: int,
@@ -110,7 +156,7 @@ def select_blocks(
     start = container
     if headline is not None and container < headline < end:
         start = headline if _prose_mostly_after(page, container, headline, end) else container
-    boxes = _media_boxes(page, container, sums)
+    boxes = _disjoint(_media_boxes(page, container, sums) + _form_boxes(page, container, sums))
     box = 0
     kept: list[Block] = []
     for block in page.blocks:
