@@ -391,3 +391,81 @@ def test_show_all_app_and_game_links_are_not_teasers() -> None:
         "https://news.example/games/2025/review-a-quiet-island-puzzle-adventure",
         "https://news.example/news/2025/market-hall-reopens-with-new-stalls",
     }
+
+
+_OVERLAY_CARDS = """<html><body><article><h1>Harbour bridge opens after two years</h1>
+<p>The new bridge carried its first traffic on Monday morning after a delay of two years.</p>
+</article>
+<aside class="news-list"><strong>Also of interest</strong>
+ <article><a href="/news/ferry-timetable" title="Ferry timetable changes for the winter months"></a>
+   <figure><img src="/f.jpg" alt=""></figure>
+   <header><strong>Ferry timetable changes for the winter months</strong></header></article>
+ <article><a href="/news/market-hall" title="Market hall reopens with forty new stalls"></a>
+   <figure><img src="/m.jpg" alt=""></figure>
+   <header><strong>Market hall reopens with forty new stalls</strong></header></article>
+ <article><a href="/news/share" title="Share"></a><header><strong>Share</strong></header></article>
+</aside></body></html>"""
+
+
+_FERRY = "Ferry timetable changes for the winter months"
+_MARKET = "Market hall reopens with forty new stalls"
+
+
+def test_empty_link_over_a_card_is_named_by_its_title_attribute() -> None:
+    """A link with no text laid over a card carries the headline in its title attribute; a
+    short title ("Share") names no story."""
+    scan = _scan_html(_OVERLAY_CARDS, "https://news.example/news/bridge")
+    assert [(teaser.url, teaser.headline) for teaser in scan.teasers] == [
+        ("https://news.example/news/ferry-timetable", _FERRY),
+        ("https://news.example/news/market-hall", _MARKET),
+    ]
+
+
+def test_headline_is_the_title_element_nested_in_the_title_box() -> None:
+    """A title box holding the headline's own element and a "read" cue beside it: the
+    headline is the inner element's text, without the cue; a kicker nested in the box is
+    never taken for the headline."""
+    cards = "".join(
+        f"<li><a href='/news/{n}-a-b'><span class='date'>1 hour ago</span>"
+        f"<div class='headline' role='heading'><span class='headline-text'>{title}</span>"
+        f"<span class='read-link'>read</span></div></a></li>"
+        for n, title in enumerate(_HEADLINES[:3])
+    )
+    html = f"<html><body><h2>My news</h2><ul>{cards}</ul></body></html>"
+    assert [t.headline for t in _scan_html(html).teasers] == _HEADLINES[:3]
+    kicker = html.replace(
+        "<span class='headline-text'>", "<span class='headline-kicker'>Weather:</span> <span>"
+    ).replace("<span class='read-link'>read</span>", "")
+    assert [t.headline for t in _scan_html(kicker).teasers] == _HEADLINES[:3]
+
+
+_SIDEBAR = """<html><body><article><h1>Harbour bridge opens after two years</h1>
+<p>The new bridge carried its first traffic on Monday morning after a delay of two years.</p>
+</article>
+<div class="box"><div class="box-head">Latest news</div><ul>
+ <li><a href="/news,1001.html">Ferry timetable changes for the winter months</a></li>
+ <li><a href="/news,1002.html">Market hall reopens with forty new stalls</a></li>
+ <li><a href="/news,1003.html">Council votes to extend the night bus service</a></li>
+ <li><a href="/news,1004.html">Lighthouse keeper retires after forty-one years</a></li>
+ <li><a href="/news/thema/310/1.html">More news about the harbour and its ferries</a></li>
+ <li><a href="/special/shop/angebote/">Current offers from our partner shop at a glance</a></li>
+</ul></div>
+<div class="box"><div class="box-head">Compare prices</div><ul>
+ <li><a href="/preisvergleich/2685109">Harbour Router 5590 Fiber with two antennas</a></li>
+ <li><a href="/preisvergleich/2672861">Harbour Router 7590 without an extra modem</a></li>
+</ul></div>
+<div class="a_deal"><a href="/r?id=77"><img src="/p.jpg"></a>
+ <a href="/r?id=77"><strong>Solar power bank with a hand crank and four cables</strong></a></div>
+</body></html>"""
+
+
+def test_topic_pages_price_comparisons_and_deals_are_not_teasers() -> None:
+    """A topic page (/thema/), an offers page, a price-comparison widget and a deal box sit
+    beside the news links of a sidebar; only the news links are teasers."""
+    scan = _scan_html(_SIDEBAR, "https://news.example/news,1000.html")
+    assert [teaser.url for teaser in scan.teasers] == [
+        "https://news.example/news,1001.html",
+        "https://news.example/news,1002.html",
+        "https://news.example/news,1003.html",
+        "https://news.example/news,1004.html",
+    ]

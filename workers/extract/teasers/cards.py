@@ -33,6 +33,7 @@ from workers.extract.teasers.vocab import (
     LABEL_MAX_CHARS,
     LABEL_TRIM,
     META_TOKENS,
+    NESTED_TITLE_MIN_SHARE,
     RANK_TOKENS,
     SKIP_IMAGE_TOKENS,
     STANDALONE_SHARE,
@@ -132,6 +133,9 @@ def _read_card(tree: Tree, top: int, anchors: list[int]) -> Card | None:
         if tree.flags[j] & (IN_CAPTION | EXCLUDED) or tree.text[j] == 0:
             continue
         is_heading = names[j] in HEADINGS
+        if not is_heading and titled >= 0 and _nested_title(tree, titled, j):
+            titled = j
+            continue
         if not is_heading and (titled >= 0 or not tokens[j] & TITLE_TOKENS):
             continue
         if any(j <= a < end[j] or a <= j < end[a] for a in anchors):
@@ -150,6 +154,16 @@ def _read_card(tree: Tree, top: int, anchors: list[int]) -> Card | None:
     image = _image(tree, top)
     label = _label(tree, top, headline)
     return Card(top, url, headline, summary, image, label, is_commerce(tree, top, url))
+
+
+def _nested_title(tree: Tree, outer: int, j: int) -> bool:
+    """True when element j is a title element inside title element `outer` holding most of it."""
+    return (
+        j < tree.end[outer]
+        and bool(tree.tokens[j] & TITLE_TOKENS)
+        and not tree.tokens[j] & KICKER_TOKENS
+        and tree.text[j] >= NESTED_TITLE_MIN_SHARE * tree.text[outer]
+    )
 
 
 def _headline_text(tree: Tree, head: int, fallback: int, anchors: list[int]) -> str | None:

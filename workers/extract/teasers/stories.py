@@ -116,11 +116,12 @@ def overlay_label(tree: Tree, i: int) -> str | None:
     """
     if tree.text[i]:
         return None
-    label = tree.tags[i].attrs.get("aria-label")
-    if not isinstance(label, str):
-        return None
-    label = clean_visible(label)
-    return label if headline_ish(label) else None
+    attrs = tree.tags[i].attrs
+    for name in ("aria-label", "title"):
+        label = attrs.get(name)
+        if isinstance(label, str) and headline_ish(label := clean_visible(label)):
+            return label
+    return None
 
 
 # Links that open no page: scripts, mail, phone, inline data, messengers.

@@ -41,6 +41,9 @@ HEADING_LOOKBACK = 1
 HEADING_MAX_STEPS = 8
 # A card's headline is cut to this length.
 HEADLINE_MAX_CHARS = 300
+# A title element nested in the card's title element, holding at least this share of its
+# text, is the headline itself ("headline" > "headline-text" + a "read" cue beside it).
+NESTED_TITLE_MIN_SHARE = 0.6
 # A block's first card that is a bare link this short, outside the list of the other cards,
 # is the block's linked heading ("Most read" -> /ranking/), not a story.
 HEADING_LINK_MAX_CHARS = 30
@@ -114,7 +117,7 @@ PAID_TOKENS = frozenset(
 )
 COMMERCE_TOKENS = frozenset(
     {"job", "jobs", "jobboard", "shop", "coupon", "coupons", "voucher", "vouchers", "courses"}
-    | {"academy", "price", "offers"}
+    | {"academy", "price", "offers", "deal", "deals", "preisvergleich"}
 )
 # Commercial cards are dropped when they are the minority of a page's cards (a shop or job
 # widget on a news page), kept when they make up the page (a shop's own category grid).
@@ -164,6 +167,7 @@ NON_STORY_SEGMENTS = frozenset(
     | {"login", "signin", "signup", "register", "subscribe", "subscription", "newsletter"}
     | {"newsletters", "account", "abo", "contact", "impressum", "imprint", "privacy"}
     | {"datenschutz", "terms", "about", "feed", "rss", "page", "comments", "cart"}
+    | {"theme", "themes", "thema", "themen"}
     # paid content
     | {"sponsored", "partner", "partners", "anzeige", "advertorial", "promoted", "brandstudio"}
 )
@@ -178,7 +182,8 @@ GAMES_HOST_LABELS = frozenset({"games", "spiele", "jeux", "juegos", "giochi"}) |
 COMMERCE_SEGMENTS = (
     frozenset(
         {"job", "jobs", "remote-jobs", "stellenmarkt", "products", "product", "shop", "coupons"}
-        | {"vouchers", "gutscheine", "courses", "course", "classifieds"}
+        | {"vouchers", "gutscheine", "courses", "course", "classifieds", "preisvergleich"}
+        | {"angebote"}
     )
     | PUZZLE_SEGMENTS
 )
