@@ -13,7 +13,6 @@ from workers.extract.kind import (
     EVIDENCED_ARTICLE_WORDS,
     LISTING_MIN_TEASERS,
     LISTING_WORDS_PER_TEASER,
-    UNDATED_LISTING_CARDS,
     KindEvidence,
     decide_kind,
     rescued_story,
@@ -439,23 +438,3 @@ def test_many_teasers_under_a_listing_section_make_a_listing_whatever_its_text()
     assert decide_kind(item).kind != "listing"
     dated = replace(category, has_date=True)
     assert decide_kind(dated).kind == "article"
-
-
-def test_grid_of_cards_on_a_page_with_no_story_sign_is_a_listing_whatever_its_text() -> None:
-    """Undated, undeclared, no slug: a dozen cards beside a long guide make a shop's listing."""
-    grid = _evidence(
-        url="https://lampworks.example/desk-lamps",
-        words=1800,
-        teasers=2,
-        cards=UNDATED_LISTING_CARDS,
-        has_authors=True,
-    )
-    assert decide_kind(grid).kind == "listing"
-    assert decide_kind(replace(grid, cards=UNDATED_LISTING_CARDS - 1)).kind == "article"
-    # Any one sign of a story keeps the page an article beside the same cards.
-    assert decide_kind(replace(grid, has_date=True)).kind == "article"
-    assert decide_kind(replace(grid, declares_article=True)).kind == "article"
-    slug = replace(grid, url="https://lampworks.example/how-to-choose-a-desk-lamp")
-    assert decide_kind(slug).kind == "article"
-    blog = replace(grid, url="https://lampworks.example/blog/desk-lamps")
-    assert decide_kind(blog).kind == "article"

@@ -41,12 +41,6 @@ SECTION_URL_MAX_WORDS = 500
 # at most one evidence point (a category page with a long introduction). One and a half times
 # LISTING_MIN_TEASERS: on the wcxb tune split an article under /collection/ carries 8 to 11.
 SECTION_MIN_TEASERS = 12
-# Cards (printed as teasers or not) that make a listing of a page with neither a date, an
-# article declaration nor a story URL, at any text length: a shop's category grid above a long
-# buying guide. Measured on the wcxb tune split: articles without those three signs show at
-# most 7 cards; listing and collection pages there carry 12 to 27 (one and a half times
-# LISTING_MIN_TEASERS, as SECTION_MIN_TEASERS).
-UNDATED_LISTING_CARDS = 12
 # Cards needed to call a page without a story a listing rather than other.
 MIN_LISTING_TEASERS = 3
 # A story slug: at least this many hyphens in the last path segment ("mayor-opens-new-bridge").
@@ -382,13 +376,4 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         return KindDecision("listing")
     if section and words < SECTION_URL_MAX_WORDS:
         return no_story(cards, "section or home page without cards", evidence.url)
-    if (
-        undated
-        and cards >= UNDATED_LISTING_CARDS
-        and not story_url(evidence.url)
-        and not _ARTICLE_SEGMENTS.intersection(segments)
-    ):
-        # Nothing says one story (no date, no declaration, no slug, not under /blog/), and
-        # the page shows a grid: however long the text beside it, the cards are the content.
-        return KindDecision("listing")
     return KindDecision("article")
