@@ -438,3 +438,29 @@ def test_many_teasers_under_a_listing_section_make_a_listing_whatever_its_text()
     assert decide_kind(item).kind != "listing"
     dated = replace(category, has_date=True)
     assert decide_kind(dated).kind == "article"
+
+
+def test_declared_dated_uncredited_page_under_a_service_path_is_other() -> None:
+    """og:type article and a date on a /services/ page without author or slug: not a story."""
+    service = _evidence(
+        url="https://ledgerworks.example/services/payroll-advice/",
+        words=900,
+        declares_article=True,
+        has_date=True,
+    )
+    decision = decide_kind(service)
+    assert decision.kind == "other"
+    assert decision.reason
+    grid = replace(service, teasers=LISTING_MIN_TEASERS, words=LISTING_MIN_TEASERS * 10)
+    assert decide_kind(grid).kind == "listing"
+    # A credit, a story slug or a news path under the same section keeps the story.
+    assert decide_kind(replace(service, has_authors=True)).kind == "article"
+    slug = replace(service, url="https://ledgerworks.example/services/how-we-run-payroll-checks")
+    assert decide_kind(slug).kind == "article"
+    news = replace(service, url="https://ledgerworks.example/support/news/payroll-2024/")
+    assert decide_kind(news).kind == "article"
+    # Encyclopedia and news paths (/wiki/, /doc/) are not service paths here.
+    wiki = replace(service, url="https://encyclo.example/wiki/Harbour_bridge")
+    assert decide_kind(wiki).kind == "article"
+    doc = replace(service, url="https://dailypaper.example/doc/7715044")
+    assert decide_kind(doc).kind == "article"

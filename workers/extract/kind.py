@@ -111,6 +111,34 @@ _OTHER_SEGMENTS = frozenset(
         "showthread.php",
     }
 )
+# The part of _OTHER_SEGMENTS that names a service, shop or manual page on sites whose software
+# declares and dates every page: no news or encyclopedia path among them ("doc", "wiki",
+# "topic", "item" and "features" name stories on some sites). Measured on the wcxb tune split:
+# no article page is declared, dated, uncredited and without a story slug under them.
+_SERVICE_PAGE_SEGMENTS = frozenset(
+    {
+        "services",
+        "service",
+        "solutions",
+        "pricing",
+        "plans",
+        "docs",
+        "documentation",
+        "manual",
+        "product",
+        "products",
+        "shop",
+        "store",
+        "support",
+        "help",
+        "faq",
+        "careers",
+        "about",
+        "about-us",
+        "contact",
+        "contact-us",
+    }
+)
 # Path segments (any but the last) and first host labels of discussion threads. Measured on
 # the wcxb tune split: 34 forum pages and no article without declared article markup.
 _FORUM_SEGMENTS = frozenset(
@@ -294,6 +322,20 @@ def thread_page(url: str, types: frozenset[str]) -> bool:
     return named or bool(_THREAD_SEGMENTS.intersection(segments[:-1]))
 
 
+def service_url(url: str) -> bool:
+    """A URL of a service, shop, forum or documentation page, by path segment or host name."""
+    segments = _segments(url) or []
+    return bool(_OTHER_SEGMENTS.intersection(segments)) or first_host_label(url) in _SERVICE_HOSTS
+
+
+def _service_page_path(url: str) -> bool:
+    """A path under a service, shop or manual section and under no blog or news section."""
+    segments = _segments(url) or []
+    return bool(_SERVICE_PAGE_SEGMENTS.intersection(segments)) and not (
+        _ARTICLE_SEGMENTS.intersection(segments)
+    )
+
+
 def site_root(url: str) -> bool:
     """The home page of a site: no path and no query."""
     try:
@@ -338,6 +380,19 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         # length, however many cards surround it (a 100-word wire story under a grid).
         return KindDecision("article")
     if (
+        evidence.declares_article
+        and evidence.has_date
+        and not evidence.has_authors
+        and not story_url(evidence.url)
+        and _service_page_path(evidence.url)
+    ):
+        # Site software declares and dates every page it serves (og:type article, a modified
+        # time); with no author credited and no story slug, a service, shop or manual URL
+        # outweighs those two points (a grid of cards there is still a listing).
+        if teasers >= LISTING_MIN_TEASERS and words < LISTING_WORDS_PER_TEASER * teasers:
+            return KindDecision("listing")
+        return KindDecision("other", "service, shop, forum or documentation page (URL)")
+    if (
         points >= STRONG_EVIDENCE
         and words >= EVIDENCED_ARTICLE_WORDS
         and (evidence.has_date or evidence.has_authors)
@@ -365,10 +420,7 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
             return KindDecision("other", "documentation page (code listings, no date)")
         if points == 0 and evidence.shop_button:
             return no_story(cards, "product page (buy button, no article evidence)", evidence.url)
-    service = bool(_OTHER_SEGMENTS.intersection(segments)) or (
-        first_host_label(evidence.url) in _SERVICE_HOSTS
-    )
-    if service and not story_url(evidence.url):
+    if service_url(evidence.url) and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
     # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.
     section = not segments or _under_section(segments)
