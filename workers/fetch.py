@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -210,35 +211,56 @@ class Fetcher:
         """`resolver` and `connector` replace DNS and socket connects (tests inject them);
         `transport` replaces the whole network layer, guard included."""
         self.limits = limits or FetchLimits()
-        resolver = resolver or system_resolver(self.limits.connect_timeout)
+        self._user_agent = user_agent
+        self._transport = transport
+        self._resolver = resolver or system_resolver(self.limits.connect_timeout)
+        self._connector = connector
+        # One client per policy: a pooled connection opened for a source that may reach
+        # private networks is never reused for one that may not. Each is built on first
+        # use, so a process that never fetches (a parse worker) builds none.
+        self._clients: dict[bool, httpx.Client] = {}
+        self._clients_lock = threading.Lock()
+
+    def _client(self, allow_private: bool) -> httpx.Client:
+        client = self._clients.get(allow_private)
+        if client is not None:
+            return client
+        with self._clients_lock:
+            client = self._clients.get(allow_private)
+            if client is None:
+                client = self._clients[allow_private] = self._build_client(allow_private)
+            return client
+
+    def _build_client(self, allow_private: bool) -> httpx.Client:
         timeout = httpx.Timeout(
             connect=self.limits.connect_timeout,
             read=self.limits.read_timeout,
             write=self.limits.read_timeout,
             pool=self.limits.connect_timeout,
         )
-        # One client per policy: a pooled connection opened for a source that may reach
-        # private networks is never reused for one that may not.
-        self._clients = {
-            allow: httpx.Client(
-                headers={
-                    "User-Agent": user_agent,
-                    "Accept": ACCEPT_HEADER,
-                    "Accept-Encoding": "gzip, deflate",
-                },
-                timeout=timeout,
-                follow_redirects=False,
-                transport=transport
-                or guarded_transport(
-                    GuardedBackend(allow_private=allow, resolver=resolver, connector=connector)
-                ),
-                trust_env=False,
-            )
-            for allow in (False, True)
-        }
+        return httpx.Client(
+            headers={
+                "User-Agent": self._user_agent,
+                "Accept": ACCEPT_HEADER,
+                "Accept-Encoding": "gzip, deflate",
+            },
+            timeout=timeout,
+            follow_redirects=False,
+            transport=self._transport
+            or guarded_transport(
+                GuardedBackend(
+                    allow_private=allow_private,
+                    resolver=self._resolver,
+                    connector=self._connector,
+                )
+            ),
+            trust_env=False,
+        )
 
     def close(self) -> None:
-        for client in self._clients.values():
+        with self._clients_lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
             client.close()
 
     def fetch(
@@ -281,7 +303,7 @@ class Fetcher:
                 if validators.last_modified:
                     headers["If-Modified-Since"] = validators.last_modified
             status, response_headers, body = self._request(
-                self._clients[allow_private], current, headers, deadline
+                self._client(allow_private), current, headers, deadline
             )
             if status in REDIRECT_STATUSES:
                 location = response_headers.get("location")

@@ -337,3 +337,21 @@ def test_unfetchable_targets_are_refused_without_network(url: str) -> None:
         client.close()
     assert resolver.calls == []
     assert connector.dialled == []
+
+
+def test_a_client_is_built_per_policy_on_first_use_and_kept(base: str) -> None:
+    """A process that never fetches (a parse worker) builds no HTTP client; a policy's
+    client, once built, serves every later fetch under that policy, and a closed fetcher
+    builds afresh."""
+    fetcher = Fetcher("news-ingest-test/1.0", FetchLimits(deadline=5))
+    assert fetcher._clients == {}
+    assert fetcher.fetch(f"{base}/ok", allow_private=True).status == 200
+    built = fetcher._clients[True]
+    assert set(fetcher._clients) == {True}
+    assert fetcher.fetch(f"{base}/ok", allow_private=True).status == 200
+    assert fetcher._clients[True] is built
+    fetcher.close()
+    assert fetcher._clients == {}
+    assert fetcher.fetch(f"{base}/ok", allow_private=True).status == 200
+    assert fetcher._clients[True] is not built
+    fetcher.close()
