@@ -49,3 +49,17 @@ def test_search_form_beside_the_story_keeps_the_paragraph_around_it() -> None:
     html += "</article></main></body></html>"
     body = _body(html)
     assert "Search the archive for older notes" in body
+
+
+def test_widget_labels_set_into_the_story_are_left_out() -> None:
+    """A table-of-contents heading and a blog's like-bar lines are not story text."""
+    first, second, third = (f"<p>{text}</p>" for text in PARAGRAPHS)
+    toc = '<div class="toc"><h2>Table of Contents</h2><ul><li><a href="#a">Feeding</a></li></ul>'
+    toc += "</div>"
+    likes = (
+        '<div class="sd-block"><h3 class="sd-title">Like this:</h3><div>Like Loading…</div></div>'
+    )
+    html = f"<html><body><main><article>{HEADLINE}{first}{toc}{second}{third}{likes}</article>"
+    html += "</main></body></html>"
+    body = _body(html)
+    assert body.split("\n\n") == PARAGRAPHS

@@ -20,7 +20,7 @@ from workers.extract.container import (
 from workers.extract.dom import Block, Node, Page
 from workers.extract.flags import BYLINE, DATELINE
 from workers.extract.markup import attr_text
-from workers.extract.patterns import BOILERPLATE_LINE, PAYWALL_LINE
+from workers.extract.patterns import BOILERPLATE_LINE, PAYWALL_LINE, WIDGET_LABEL
 from workers.extract.text import fold
 
 __all__ = [
@@ -184,6 +184,8 @@ def select_blocks(
         ):
             continue
         if block.weight < PAYWALL_NOTICE_WEIGHT and PAYWALL_LINE.search(block.text):
+            continue
+        if WIDGET_LABEL.match(block.text):
             continue
         if not block.heading and is_dateline(block.text):
             result.datelines.append(block.text)

@@ -309,6 +309,13 @@ BOILERPLATE_LINE = re.compile(
     r"^\W*(?:" + _alternation(SEE_ALSO_PHRASES, READ_MORE_PHRASES, CALL_TO_ACTION_PHRASES) + r")\b",
     re.IGNORECASE,
 )
+# Whole-line labels of page widgets set into the story: a table of contents, the like and
+# share bars of blog platforms ("Like this:", "Like Loading..."). Only the whole line.
+WIDGET_LABEL = re.compile(
+    r"^\W*(?:table of contents|contents|like this|like loading|"
+    r"share this(?: post| article| story| page)?)\W*$",
+    re.IGNORECASE,
+)
 # A whole label that is a "read more" link.
 READ_MORE_LABEL = re.compile(
     r"^\W*(?:" + _alternation(READ_MORE_PHRASES, READ_MORE_WORDS) + r")\W*$", re.IGNORECASE
