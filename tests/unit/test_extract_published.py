@@ -155,3 +155,47 @@ def test_the_headline_is_picked_once_per_page(monkeypatch: pytest.MonkeyPatch) -
     assert _published_day(_page(head=head)) == date(2024, 5, 2)
     assert _published_day(_page(hero="<p>Posted 3 May 2024</p>")) == date(2024, 5, 3)
     assert len(calls) == 2
+
+
+_DATED_URL = "https://allotments.example/2021/03/04/plots-shared-out"
+
+
+def test_a_page_that_declares_and_prints_no_date_is_dated_by_its_url() -> None:
+    """With no date in structured data or print, the day in the URL's path dates the story."""
+    article = extract(_page(), _DATED_URL).article
+    assert article is not None
+    assert article.published_at is not None
+    assert article.published_at.date() == date(2021, 3, 4)
+    assert "published_at" in article.assumed_utc
+
+
+def test_a_date_below_the_body_dates_a_story_that_prints_none_above_it() -> None:
+    """A <time> element in the page's last block ("Page last modified") is read last of all."""
+    html = _page().replace(
+        "</body>",
+        '<footer>Last modified <time datetime="2022-06-07">7 June 2022</time></footer></body>',
+    )
+    article = extract(html, "https://allotments.example/blog/plots-shared-out-at-last").article
+    assert article is not None
+    assert article.published_at is not None
+    assert article.published_at.date() == date(2022, 6, 7)
+
+
+def test_a_declared_date_is_not_overridden_by_the_url() -> None:
+    """The library fallback is read only when our own sources give nothing."""
+    html = _page(head='<meta property="article:published_time" content="2020-01-02T10:00:00Z">')
+    article = extract(html, _DATED_URL).article
+    assert article is not None
+    assert article.published_at is not None
+    assert article.published_at.date() == date(2020, 1, 2)
+
+
+def test_a_page_whose_url_names_no_story_gets_no_library_date() -> None:
+    """A reference page's "last modified" <time> is not read as a story's publication."""
+    html = _page().replace(
+        "</body>",
+        '<footer>Last modified <time datetime="2022-06-07">7 June 2022</time></footer></body>',
+    )
+    article = extract(html, _URL).article
+    assert article is not None
+    assert article.published_at is None

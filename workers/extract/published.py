@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+import warnings
+from datetime import UTC, datetime
+
+import htmldate
+from bs4.formatter import HTMLFormatter
 
 from workers.extract.body import DATELINE_MAX_CHARS, BodyResult
 from workers.extract.dates import ParsedDate, parse_printed, parse_structured
 from workers.extract.dom import Page
 from workers.extract.fields import Context, select
 from workers.extract.flags import CAPTION, DATELINE, HIDDEN, TEASER
+from workers.extract.kind import story_url
 from workers.extract.structured import Value
 from workers.extract.text import clean_space, fold
 from workers.models import Provenance
@@ -27,6 +33,8 @@ _MACHINE_DATE = re.compile(
     r"\s*(?:\d{4}-\d\d-\d\d|\d{10}(?:\d{3})?\s*$"
     r"|(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d\d)"
 )
+# Serialises a tree without re-escaping its text, for htmldate: half the time of str(soup).
+_RAW_MARKUP = HTMLFormatter(entity_substitution=None)
 # Elements that never hold the headline or its date line, wherever they sit.
 _NOT_HEADLINE = HIDDEN | CAPTION | TEASER
 
@@ -80,7 +88,41 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
     written = first_date([value for value in structured.published if value not in declared])
     if written:
         return written
-    return None, "dom"
+    return _library_fallback(context), "dom"
+
+
+def _library_fallback(context: Context) -> ParsedDate | None:
+    """htmldate's quick search (no free-text scan), read only when our own sources found no
+    date and the URL names one story (a slug or a /yyyy/ path, kind.story_url).
+
+    It reads what we do not: a date in the URL or an image path, a lone dateModified, a
+    <time> element below the body, JSON in scripts and attributes. Measured on the wcxb
+    tune split (390 dated pages): on every undated page, day 0.836 -> 0.872, but reference
+    and shop pages (MDN, Steam) then carry a "last modified" day that the kind decision
+    reads as a story's, others-not-article 0.748 -> 0.670; on story URLs alone the gain is
+    kept for the most part and the kind shifts on two pages. The extensive search filled
+    more pages than the quick one (33 against 23) but 15 of them wrong, at ten times the
+    cost. htmldate gives a day only: midnight, UTC assumed.
+    """
+    if not story_url(context.url):
+        return None
+    with warnings.catch_warnings():
+        # htmldate warns through the standard library about dates it discards.
+        warnings.simplefilter("ignore")
+        try:
+            markup = context.soup.decode(formatter=_RAW_MARKUP)
+            found = htmldate.find_date(
+                markup, url=context.url, extensive_search=False, original_date=True
+            )
+        except (ValueError, TypeError):
+            return None
+    if not found:
+        return None
+    try:
+        day = datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return ParsedDate(day, assumed_utc=True)
 
 
 def _machine_written(value: Value) -> bool:
