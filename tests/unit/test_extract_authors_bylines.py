@@ -82,3 +82,35 @@ def test_a_profile_linked_in_running_text_is_no_byline() -> None:
 )
 def test_bylines_printed_around_the_headline(header: str, names: list[str]) -> None:
     assert _authors(_page(header)) == names
+
+
+def _site_page(head: str, header: str) -> str:
+    return _page(header).replace("<head>", f"<head>{head}", 1)
+
+
+def test_the_owner_of_a_personal_site_is_its_author() -> None:
+    """An author link named like the site (janeroe.example) is its owner's, no organisation."""
+    head = "<meta property='og:site_name' content='Jane Roe'>"
+    header = "<p class='meta'><a href='/author/jane/'>Jane Roe</a></p>"
+    article = extract(_site_page(head, header), "https://janeroe.example/blog/pier").article
+    assert article is not None
+    assert article.authors == ["Jane Roe"]
+
+
+def test_a_desk_named_after_the_site_is_kept() -> None:
+    head = "<meta property='og:site_name' content='Harbour'>"
+    assert _authors(_site_page(head, "<p class='authorName'>Harbour Staff</p>")) == [
+        "Harbour Staff"
+    ]
+
+
+def test_a_lower_case_name_after_by_is_a_byline() -> None:
+    """A lower-case word after "By" that a separator follows names: "by harbourco | Apr 2"."""
+    header = "<p class='post-info'>by harbourco | Apr 21, 2025</p>"
+    assert _authors(_page(header)) == ["harbourco"]
+
+
+def test_a_label_opening_a_sentence_is_no_byline() -> None:
+    """ "Text in, summary out" opens with a credit label ("Text"), yet reads as a sentence."""
+    header = "<p class='post-info'>Text in \u2192 summary out.</p>"
+    assert _authors(_page(header)) == []

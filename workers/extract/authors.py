@@ -185,6 +185,11 @@ def looks_like_domain(name: str) -> bool:
     return bool(_DOMAIN.search(name))
 
 
+def is_desk(name: str) -> bool:
+    """True for a newsroom desk or a site's team credited as a whole ("Acme Staff")."""
+    return bool(_DESK.match(name.strip()))
+
+
 def is_plausible_name(name: str) -> bool:
     """True when a string could be a person's (or a desk's) name rather than furniture."""
     if not name or len(name) > _MAX_NAME_CHARS or len(name) < 2:

@@ -30,17 +30,17 @@ _BYLINE_START = re.compile(
 )
 
 
-# A sentence opening with "By" ("By adopting these rules, ..."): the word after it is in
-# lower case, where a byline names someone.
-_SENTENCE_AFTER_BY = re.compile(r"^\S+\s+[a-z]")
+# A sentence opening with "By" ("By adopting these rules, ..."): a lower-case word after it
+# that more text follows ("by acme | May 2" names a lower-case brand).
+_SENTENCE_AFTER_BY = re.compile(r"^\S+\s+[a-z]\w*\s+(?![|,\u00b7\u2022\u2013\u2014-])\S")
 # Credits for checking the work, not writing it: "Reviewed by", "Fact checked by".
 _REVIEWER_LABEL = re.compile(
     r"\b(?:(?:medically|clinically|expert|legally)\s+)?(?:reviewed|fact[- ]?checked|checked|"
     r"verified)\s+by\b\s*:?\s*",
     re.IGNORECASE,
 )
-# Running text that links a name to its profile ("As Dr. Jane Doe, a psychologist, ...") is
-# no byline: a link in a block heavier than this is a mention.
+# Running text that links a name to its profile ("As Dr. Jane Doe, a psychologist, ...")
+# mentions someone: a link in a block heavier than this counts only after every byline.
 _MAX_LINK_BLOCK_WEIGHT = 180
 
 
@@ -86,9 +86,22 @@ def _pick_authors(context: Context) -> tuple[list[str], str | None, Provenance]:
     people = [p.name for p in structured.authors if not p.is_org and not _org_like(p.name, context)]
     metas = [v.text for v in structured.meta_authors if not _org_like(v.text, context)]
     tiers += [(people, source), (metas, "meta")]
-    for group in _dom_bylines(context):
-        printed = [name for name in group if not _org_like(name, context)]
-        tiers.append(([name for name in printed if _cased_like_a_name(name)], "dom"))
+    # A desk named after the site is its team ("Acme Staff"); an author-page link named like
+    # the site may be its owner's (a personal site: "Jane Roe" on janeroe.com), but news
+    # sites link their newsroom account so ("The Daily Times"): it comes after every printed
+    # byline. Structured data naming a person like the site stays with the organisations.
+    links, marked, prefixed, mentions = _dom_bylines(context)
+    groups: list[tuple[list[str], Provenance]] = [
+        ([name for name in links if not _org_like(name, context)], "dom")
+    ]
+    for group in (marked, prefixed):
+        kept = [
+            name for name in group if not _org_like(name, context) or author_rules.is_desk(name)
+        ]
+        groups.append((kept, "dom"))
+    groups += [([name for name in links if _own_name(name, context)], "dom"), (mentions, "dom")]
+    for group, provenance in groups:
+        tiers.append(([name for name in group if _cased_like_a_name(name)], provenance))
     orgs = [p.name for p in structured.authors if p.is_org or _org_like(p.name, context)]
     meta_orgs = [v.text for v in structured.meta_authors if _org_like(v.text, context)]
     tiers += [(orgs, source), (meta_orgs, "meta")]
@@ -114,6 +127,13 @@ def _cased_like_a_name(text: str) -> bool:
     return any(word[:1].isupper() for word in text.split())
 
 
+def _own_name(name: str, context: Context) -> bool:
+    """A person's or a desk's name that the org test takes for the site's own name."""
+    if not _org_like(name, context):
+        return False
+    return author_rules.is_desk(name) or (author_rules.is_name_like(name) and len(name.split()) > 1)
+
+
 def _org_like(name: str, context: Context) -> bool:
     """A credit that names the publication itself rather than a person."""
     if "://" in name or name.startswith(("www.", "@")):
@@ -137,23 +157,24 @@ def _org_like(name: str, context: Context) -> bool:
 def _dom_bylines(context: Context) -> list[list[str]]:
     """Byline candidates printed on the page, most precise kind first.
 
-    Author-page links, then text in byline/author elements, then lines opening with "By".
+    Author-page links, then text in byline/author elements, then lines opening with "By",
+    then author-page links inside running text.
     """
     page, body, excluded = context.page, context.body, context.excluded
     limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
     start = page.h1[0] if page.h1 else 0
     links: list[str] = []
+    mentions: list[str] = []
     for index in page.author_links:
         node = page.nodes[index]
         href = node.tag.get("href")
         if isinstance(href, str) and is_cms_account(href):
             continue
-        if _in_running_text(page, index):
-            continue
         if start <= index < limit and not excluded[index] and not node.context & CAPTION:
             text = clean_space(node.tag.get_text(" "))
-            if text and text not in links:
-                links.append(text)
+            found = mentions if _in_running_text(page, index) else links
+            if text and text not in found:
+                found.append(text)
     marked: list[str] = list(body.bylines)
     prefixed: list[str] = []
     for block in page.blocks:
@@ -172,7 +193,7 @@ def _dom_bylines(context: Context) -> list[list[str]]:
             and block.text not in prefixed
         ):
             prefixed.append(block.text)
-    return [links[:6], marked[:3], prefixed[:2]]
+    return [links[:6], marked[:3], prefixed[:2], mentions[:2]]
 
 
 def _in_running_text(page: Page, index: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -79,7 +80,9 @@ def pick_title(page: Page, structured: Structured, excluded: list[bool], url: st
     first declared.
     """
     headings = [
-        clean_space(page.text_of(index).replace("\n", " "))
+        _strip_site_name(
+            clean_space(page.text_of(index).replace("\n", " ")), structured, url, False
+        )
         for index in page.h1[:_MAX_HEADINGS]
         if not excluded[index]
     ]
@@ -131,14 +134,38 @@ def _compact(text: str) -> str:
     return _NON_WORD.sub("", fold(text))
 
 
-def _strip_site_name(title: str, structured: Structured, url: str) -> str:
-    """Remove a trailing or leading site name: 'Headline | The Daily' -> 'Headline'."""
+def _strip_site_name(title: str, structured: Structured, url: str, leading: bool = True) -> str:
+    """Remove trailing or leading site names: 'Headline | The Daily' -> 'Headline'.
+
+    Also 'Headline - Daily - Daily' (a CMS that appends the name to a title that has it) and
+    a decoration set after the headline ('Headline \u22c6'). `leading=False` strips only
+    trailing names (for an <h1>, whose first words may happen to spell the host).
+    """
+    title = _strip_decoration(title)
+    while True:
+        stripped = _strip_one_site_name(title, structured, url, leading)
+        if stripped == title or not stripped:
+            return title
+        title = stripped
+
+
+def _strip_decoration(title: str) -> str:
+    """'Headline \u22c6' -> 'Headline': mathematical signs printed apart at the end (emoji,
+    which some headlines end with, are kept)."""
+    words = title.rsplit(None, 1)
+    if len(words) == 2 and all(unicodedata.category(ch) == "Sm" for ch in words[1]):
+        return words[0]
+    return title
+
+
+def _strip_one_site_name(title: str, structured: Structured, url: str, leading: bool) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     names = [fold(name) for name in (structured.site_name, structured.publisher) if name]
     host = host_of(url).removeprefix("www.").replace(".", "").replace("-", "")
-    for part, keep in ((parts[-1], "head"), (parts[0], "tail")):
+    ends = ((parts[-1], "head"), (parts[0], "tail")) if leading else ((parts[-1], "head"),)
+    for part, keep in ends:
         key = fold(part)
         if not key:
             continue

@@ -1,0 +1,53 @@
+"""Headlines: site names a CMS appends more than once, decorations after the headline."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.extract import extract
+
+_STORY = " ".join(
+    ["The harbour board met on Monday to plan the new ferry pier and the footpath beside it."] * 4
+)
+
+
+def _page(title: str, heading: str) -> str:
+    paragraphs = "".join(f"<p>{_STORY}</p>" for _ in range(5))
+    return (
+        f"<html><head><title>{title}</title><meta property='og:title' content='{title}'>"
+        "<meta property='og:site_name' content='Harbour Post'></head><body><article>"
+        f"<h1>{heading}</h1>{paragraphs}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "heading"),
+    [
+        # The site name appended to a title that already carries it, in <h1> and og:title.
+        (
+            "Ferry pier plans move ahead \u2013 Harbour Post - Harbour Post",
+            "Ferry pier plans move ahead \u2013 Harbour Post",
+        ),
+        # A decoration printed after the declared headline.
+        ("Ferry pier plans move ahead \u22c6", "Ferry pier plans move ahead"),
+    ],
+)
+def test_site_names_and_decorations_leave_the_headline(title: str, heading: str) -> None:
+    article = extract(_page(title, heading), "https://harbourpost.example/news/pier").article
+    assert article is not None
+    assert article.title == "Ferry pier plans move ahead"
+
+
+def test_a_headline_opening_with_the_site_name_keeps_it() -> None:
+    """An <h1> loses only a trailing site name: "Harbour Post: ..." opens the headline."""
+    heading = "Harbour Post: ferry pier plans move ahead"
+    article = extract(_page(heading, heading), "https://harbourpost.example/news/pier").article
+    assert article is not None
+    assert article.title == heading
+
+
+def test_an_emoji_ending_the_headline_is_kept() -> None:
+    heading = "Ferry pier plans move ahead \U0001f6a2"
+    article = extract(_page(heading, heading), "https://harbourpost.example/news/pier").article
+    assert article is not None
+    assert article.title == heading
