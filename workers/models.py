@@ -11,7 +11,9 @@ PageKind = Literal["article", "listing", "other"]
 
 # Where a field's value came from, so a wrong value can be traced to the step that chose it.
 # "detected": identified from the text itself (the page declared no language).
-Provenance = Literal["json-ld", "microdata", "meta", "dom", "rule", "detected"]
+# "library": a well-kept library's own search found it where ours found nothing (htmldate for
+# the publication date); the page kind does not count it as the page's own evidence.
+Provenance = Literal["json-ld", "microdata", "meta", "dom", "rule", "detected", "library"]
 
 
 @dataclass(frozen=True, slots=True)

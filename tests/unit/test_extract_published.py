@@ -199,3 +199,29 @@ def test_a_page_whose_url_names_no_story_gets_no_library_date() -> None:
     article = extract(html, _URL).article
     assert article is not None
     assert article.published_at is None
+
+
+def _declared_story_among_cards() -> str:
+    """A short declared story without a byline or a printed date, above ten cards."""
+    cards = "".join(
+        f'<li class="card"><a href="/2021/02/{number:02d}/garden-club-story-number-{number}">'
+        f"<h3>Garden club story number {number} draws a crowd</h3></a>"
+        "<p>What members said.</p></li>"
+        for number in range(1, 11)
+    )
+    head = '<meta property="og:type" content="article">'
+    page = _page(head=head)
+    return page.replace("</body>", f'<section class="more"><ul>{cards}</ul></section></body>')
+
+
+def test_a_library_date_is_reported_but_is_not_kind_evidence() -> None:
+    """The day htmldate reads from the URL dates the story, but the page kind weighs the page
+    as if it were undated: a date in a URL says nothing of whether the page is one story."""
+    html = _declared_story_among_cards()
+    dated = extract(html, _DATED_URL)
+    undated = extract(html, "https://allotments.example/news/plots-shared-out-at-last")
+    assert undated.kind == dated.kind
+    assert dated.kind == "listing"
+    alone = extract(_page(head='<meta property="og:type" content="article">'), _DATED_URL)
+    assert alone.article is not None
+    assert alone.article.provenance.get("published_at") == "library"

@@ -148,7 +148,9 @@ def _evidence(
         teasers=len(scan.teasers),
         cards=scan.cards,
         declares_article=structured.declares_article or article.provenance.get("body") == "rule",
-        has_date=article.published_at is not None,
+        # htmldate's fallback date (provenance "library") is not the page's own evidence.
+        has_date=article.published_at is not None
+        and article.provenance.get("published_at") != "library",
         has_authors=bool(article.authors),
         types=frozenset(structured.types),
         code_blocks=sum(1 for node in page.nodes if node.name == "pre"),

@@ -88,7 +88,7 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
     written = first_date([value for value in structured.published if value not in declared])
     if written:
         return written
-    return _library_fallback(context), "dom"
+    return _library_fallback(context), "library"
 
 
 def _library_fallback(context: Context) -> ParsedDate | None:
@@ -102,7 +102,9 @@ def _library_fallback(context: Context) -> ParsedDate | None:
     reads as a story's, others-not-article 0.748 -> 0.670; on story URLs alone the gain is
     kept for the most part and the kind shifts on two pages. The extensive search filled
     more pages than the quick one (33 against 23) but 15 of them wrong, at ten times the
-    cost. htmldate gives a day only: midnight, UTC assumed.
+    cost. htmldate gives a day only: midnight, UTC assumed. Its provenance is "library",
+    and the page kind does not read such a date as the page's own (core._evidence): a
+    date found in a URL or a script says nothing of whether the page is a story.
     """
     if not story_url(context.url):
         return None
