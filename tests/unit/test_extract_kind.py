@@ -11,6 +11,7 @@ import pytest
 from workers.extract import extract
 from workers.extract.kind import (
     EVIDENCED_ARTICLE_WORDS,
+    LISTING_LINK_SHARE,
     LISTING_MIN_TEASERS,
     LISTING_WORDS_PER_TEASER,
     KindEvidence,
@@ -464,3 +465,11 @@ def test_declared_dated_uncredited_page_under_a_service_path_is_other() -> None:
     assert decide_kind(wiki).kind == "article"
     doc = replace(service, url="https://dailypaper.example/doc/7715044")
     assert decide_kind(doc).kind == "article"
+
+
+def test_link_share_threshold_yields_to_full_evidence() -> None:
+    """At the threshold a declared, dated page lists; credited too, it stays an article."""
+    base = _evidence(declares_article=True, has_date=True, link_share=LISTING_LINK_SHARE)
+    assert decide_kind(base).kind == "listing"
+    assert decide_kind(replace(base, link_share=LISTING_LINK_SHARE - 0.1)).kind == "article"
+    assert decide_kind(replace(base, has_authors=True)).kind == "article"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import gc
 import html
@@ -155,7 +156,33 @@ def _evidence(
         types=frozenset(structured.types),
         code_blocks=sum(1 for node in page.nodes if node.name == "pre"),
         shop_button=_shows_buy_button(page),
+        link_share=_body_link_share(page, article.body),
     )
+
+
+def _body_link_share(page: Page, body: str) -> float:
+    """Share of the body's text weight inside links, over the page blocks its paragraphs print.
+
+    Each paragraph is found as the next block of the page with the same text (paragraphs come
+    in document order); paragraphs rewritten on the way (list items, table rows) are skipped.
+    """
+    positions: dict[str, list[int]] = {}
+    for index, block in enumerate(page.blocks):
+        positions.setdefault(block.text, []).append(index)
+    weight = link_weight = 0
+    start = 0
+    for paragraph in body.split("\n\n"):
+        found = positions.get(paragraph)
+        if not found:
+            continue
+        at = bisect.bisect_left(found, start)
+        if at == len(found):
+            continue
+        block = page.blocks[found[at]]
+        start = found[at] + 1
+        weight += block.weight
+        link_weight += block.link_weight
+    return link_weight / weight if weight else 0.0
 
 
 def _shows_buy_button(page: Page) -> bool:

@@ -41,6 +41,12 @@ SECTION_URL_MAX_WORDS = 500
 # at most one evidence point (a category page with a long introduction). One and a half times
 # LISTING_MIN_TEASERS: on the wcxb tune split an article under /collection/ carries 8 to 11.
 SECTION_MIN_TEASERS = 12
+# Share of the body's text weight inside links at which the body is a list of links to other
+# items (an index of entries, a day's listing of papers, a store's category), a listing unless
+# the page is declared, dated and credited. Measured on the wcxb tune split: no article short
+# of that evidence has more than 0.12 of its body in links (one fully evidenced roundup has
+# 0.197); the list pages typed article carry 0.21 to 0.33.
+LISTING_LINK_SHARE = 0.2
 # Cards needed to call a page without a story a listing rather than other.
 MIN_LISTING_TEASERS = 3
 # A story slug: at least this many hyphens in the last path segment ("mayor-opens-new-bridge").
@@ -208,6 +214,8 @@ class KindEvidence:
     shop_button: bool = False
     # Cards the teaser scan found, printed as teasers or not (at least `teasers` when set).
     cards: int = 0
+    # Share of the body's text weight that sits inside links (0 to 1).
+    link_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +400,9 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         if teasers >= LISTING_MIN_TEASERS and words < LISTING_WORDS_PER_TEASER * teasers:
             return KindDecision("listing")
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
+    if evidence.link_share >= LISTING_LINK_SHARE:
+        # A body that is mostly link text points to other items: the links are the content.
+        return KindDecision("listing")
     if (
         points >= STRONG_EVIDENCE
         and words >= EVIDENCED_ARTICLE_WORDS
