@@ -10,10 +10,13 @@ import pytest
 
 from workers.extract import extract
 from workers.extract.kind import (
+    ENTRIES_MIN_DATELINES,
     EVIDENCED_ARTICLE_WORDS,
     LISTING_LINK_SHARE,
     LISTING_MIN_TEASERS,
     LISTING_WORDS_PER_TEASER,
+    MIN_LISTING_TEASERS,
+    ONE_POST_MAX_LINK_SHARE,
     KindEvidence,
     decide_kind,
     rescued_story,
@@ -473,3 +476,14 @@ def test_link_share_threshold_yields_to_full_evidence() -> None:
     assert decide_kind(base).kind == "listing"
     assert decide_kind(replace(base, link_share=LISTING_LINK_SHARE - 0.1)).kind == "article"
     assert decide_kind(replace(base, has_authors=True)).kind == "article"
+
+
+def test_dated_front_page_without_cards_or_headline_links_is_one_post() -> None:
+    """A dated front page without cards shows one post when its text carries no links."""
+    front = _evidence(url="https://weekly.example/", words=2000, has_date=True)
+    assert decide_kind(replace(front, span_link_share=ONE_POST_MAX_LINK_SHARE)).kind == "listing"
+    one_post = replace(front, span_link_share=0.0)
+    assert decide_kind(one_post).kind == "article"
+    assert decide_kind(replace(one_post, cards=MIN_LISTING_TEASERS)).kind == "listing"
+    entries = replace(one_post, span_datelines=ENTRIES_MIN_DATELINES)
+    assert decide_kind(entries).kind == "listing"

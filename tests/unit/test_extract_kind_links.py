@@ -55,3 +55,47 @@ def test_story_with_linked_names_stays_an_article() -> None:
     )
     result = extract(html, "https://coastwiki.example/wiki/keepers_logs")
     assert result.kind == "article"
+
+
+_POST = [
+    "I started restoring old bicycles three winters ago, when a neighbour left a rusted "
+    "touring frame by the bins and I could not bear to see it go to the tip.",
+    "This journal is where I write down what each rebuild teaches me: which bearings can be "
+    "saved, how to strip paint without ruining the lugs, and where to find spare parts.",
+    "My workshop is a corner of the garage with a borrowed stand, a box of hand tools and a "
+    "shelf of jars full of bolts that I sort on rainy evenings.",
+    "I am not a trained mechanic, so expect mistakes, second attempts and the occasional "
+    "wheel that needs truing again after its first ride down the hill.",
+    "If you have a frame, a pump or an old manual you no longer need, send me a note; the "
+    "next project is a town bike for my daughter, and every part counts.",
+]
+
+
+def _front_page(headline_links: bool) -> str:
+    if headline_links:
+        body = "".join(
+            f'<h2><a href="/{n}/rebuild-notes-part-{n}">Rebuild notes, part {n}</a></h2>'
+            f"<p>{text}</p>"
+            for n, text in enumerate(_POST, start=1)
+        )
+    else:
+        body = "<h2>Why this journal</h2>" + "".join(f"<p>{text}</p>" for text in _POST)
+    return (
+        "<html><head><title>Spokes and rust</title></head><body>"
+        "<header><a href='/'>Spokes and rust</a></header><main><h1>About this journal</h1>"
+        '<p><time datetime="2022-01-09">9 January 2022</time></p>'
+        f"{body}</main></body></html>"
+    )
+
+
+def test_dated_front_page_showing_one_post_is_an_article() -> None:
+    """A blog's front page that shows one dated post, with no links in its text, is that post."""
+    result = extract(_front_page(headline_links=False), "https://spokes.example/")
+    assert result.kind == "article"
+    assert result.article is not None
+    assert "a town bike for my daughter" in result.article.body
+
+
+def test_dated_front_page_of_linked_excerpts_is_a_listing() -> None:
+    """Headline links between the excerpts make the dated front page a listing."""
+    assert extract(_front_page(headline_links=True), "https://spokes.example/").kind == "listing"

@@ -18,6 +18,7 @@ from workers.extract.body import (
     choose_container,
     excluded_nodes,
     hidden_nodes,
+    is_dateline,
     select_blocks,
     subtree_sums,
 )
@@ -143,6 +144,7 @@ def _evidence(
     page: Page, structured: Structured, article: Article, url: str, scan: TeaserScan
 ) -> KindEvidence:
     """What the kind decision reads about a page with a candidate body."""
+    link_share, span_link_share, span_datelines = _body_span(page, article.body)
     return KindEvidence(
         url=url,
         words=article.word_count,
@@ -156,21 +158,26 @@ def _evidence(
         types=frozenset(structured.types),
         code_blocks=sum(1 for node in page.nodes if node.name == "pre"),
         shop_button=_shows_buy_button(page),
-        link_share=_body_link_share(page, article.body),
+        link_share=link_share,
+        span_link_share=span_link_share,
+        span_datelines=span_datelines,
     )
 
 
-def _body_link_share(page: Page, body: str) -> float:
-    """Share of the body's text weight inside links, over the page blocks its paragraphs print.
+def _body_span(page: Page, body: str) -> tuple[float, float, int]:
+    """Shares of text weight inside links, of the body and of all blocks across its span, and
+    the date lines in that span.
 
     Each paragraph is found as the next block of the page with the same text (paragraphs come
     in document order); paragraphs rewritten on the way (list items, table rows) are skipped.
+    The span runs from the first found block to the last, blocks the body left out included.
+    With no paragraph found nothing is known: (0, 1, 0), no list of links and no link-free text.
     """
     positions: dict[str, list[int]] = {}
     for index, block in enumerate(page.blocks):
         positions.setdefault(block.text, []).append(index)
     weight = link_weight = 0
-    start = 0
+    first, start = -1, 0
     for paragraph in body.split("\n\n"):
         found = positions.get(paragraph)
         if not found:
@@ -179,10 +186,17 @@ def _body_link_share(page: Page, body: str) -> float:
         if at == len(found):
             continue
         block = page.blocks[found[at]]
+        first = found[at] if first < 0 else first
         start = found[at] + 1
         weight += block.weight
         link_weight += block.link_weight
-    return link_weight / weight if weight else 0.0
+    if not weight:
+        return 0.0, 1.0, 0
+    span = page.blocks[first:start]
+    span_weight = sum(block.weight for block in span)
+    span_links = sum(block.link_weight for block in span)
+    datelines = sum(1 for block in span if is_dateline(block.text))
+    return link_weight / weight, span_links / span_weight if span_weight else 0.0, datelines
 
 
 def _shows_buy_button(page: Page) -> bool:

@@ -47,6 +47,15 @@ SECTION_MIN_TEASERS = 12
 # of that evidence has more than 0.12 of its body in links (one fully evidenced roundup has
 # 0.197); the list pages typed article carry 0.21 to 0.33.
 LISTING_LINK_SHARE = 0.2
+# Share of the text from the body's first to its last paragraph (blocks left out of the body
+# too) inside links, below which a dated front page without cards shows one post rather than
+# listing posts. Measured on the wcxb tune split: the dated front pages that list (a blog's,
+# a news site's, headline links between the excerpts) have 0.065 and 0.17; the one showing a
+# single post 0.002. Headline links of 1,000-word posts shown in full would weigh about 0.01.
+ONE_POST_MAX_LINK_SHARE = 0.01
+# Date lines in that span from which it holds several dated entries, not one post (on the
+# wcxb tune split the listing front pages above carry 3 and 4, the single post none).
+ENTRIES_MIN_DATELINES = 2
 # Cards needed to call a page without a story a listing rather than other.
 MIN_LISTING_TEASERS = 3
 # A story slug: at least this many hyphens in the last path segment ("mayor-opens-new-bridge").
@@ -214,8 +223,13 @@ class KindEvidence:
     shop_button: bool = False
     # Cards the teaser scan found, printed as teasers or not (at least `teasers` when set).
     cards: int = 0
-    # Share of the body's text weight that sits inside links (0 to 1).
+    # Share of the body's text weight that sits inside links (0 to 1), and of the text of
+    # every block from the body's first paragraph to its last (link lists left out too); an
+    # unknown span counts as all links, so it never shows a link-free text.
     link_share: float = 0.0
+    span_link_share: float = 1.0
+    # Date lines ("March 3, 2024") among the blocks of that span.
+    span_datelines: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +382,15 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     if site_root(evidence.url) and points == 1 and evidence.has_date:
         # A front page dated by its latest entries, with no article declared and no author
         # credited (a blog or news home drawn as headlines and excerpts the teaser scan does
-        # not count as cards), lists them.
+        # not count as cards), lists them; one without cards whose text carries no headline
+        # links and no second date line shows a single post.
+        if (
+            cards < MIN_LISTING_TEASERS
+            and words >= EVIDENCED_ARTICLE_WORDS
+            and evidence.span_link_share < ONE_POST_MAX_LINK_SHARE
+            and evidence.span_datelines < ENTRIES_MIN_DATELINES
+        ):
+            return KindDecision("article")
         return KindDecision("listing")
     if (
         evidence.types & _PRODUCT_TYPES
