@@ -63,3 +63,39 @@ def test_widget_labels_set_into_the_story_are_left_out() -> None:
     html += "</main></body></html>"
     body = _body(html)
     assert body.split("\n\n") == PARAGRAPHS
+
+
+# A picture card inside the story: the item's name, two facts and its write-up.
+CARD = """<div class="kit-row"><div class="kit-item">
+  <div class="kit-icon"><img src="/img/thermos.png" width="100%"></div>
+  <div class="kit-name">Vacuum flask</div>
+  <div class="kit-fact"><span class="b">KEEPS:</span> a starter cool for half a day</div>
+  <div class="kit-fact"><span class="b">COST:</span> about 20 euros</div>
+  <div class="kit-fact">A wide-mouthed flask with a little ice water carries a jar of starter
+  through a long train ride without it rising over the rim, and it rinses clean in a minute
+  once you are home again.</div>
+</div></div>"""
+
+
+def test_picture_card_with_a_write_up_stays_in_the_story() -> None:
+    """A small frame around a picture that holds a name, facts and a paragraph is content."""
+    first, second, third = (f"<p>{text}</p>" for text in PARAGRAPHS)
+    html = f"<html><body><main><article>{HEADLINE}{first}{second}{CARD}{third}</article>"
+    html += "</main></body></html>"
+    body = _body(html)
+    assert "Vacuum flask" in body
+    assert "A wide-mouthed flask with a little ice water" in body
+
+
+def test_picture_caption_and_credit_stay_out() -> None:
+    """A frame around a picture with only its caption and credit is not story text."""
+    first, second, third = (f"<p>{text}</p>" for text in PARAGRAPHS)
+    figure = (
+        '<div class="pic"><img src="/img/jar.jpg"><div class="pic-caption">A jar of starter '
+        "resting at the back of a fridge shelf, lid closed, before a week away from home."
+        '</div><div class="pic-credit">Photo: Ines Varga</div></div>'
+    )
+    html = f"<html><body><main><article>{HEADLINE}{first}{figure}{second}{third}"
+    html += "</article></main></body></html>"
+    body = _body(html)
+    assert body.split("\n\n") == PARAGRAPHS

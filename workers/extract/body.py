@@ -7,6 +7,7 @@ re-exported here, so the extractor reads the whole body stage from one module.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from workers.extract.container import (
@@ -41,6 +42,13 @@ __all__ = [
 # A picture's frame holding at most this much text is a caption box.
 MEDIA_BOX_WEIGHT = 300
 _MAX_MEDIA_BOX_DEPTH = 32
+# A picture's frame with at least this many text blocks, one of them a link-free paragraph,
+# and no <figcaption> is a content card (an item's name, its facts and its write-up), not a
+# caption: a caption box holds a caption and a credit, at most a title above them.
+CARD_MIN_BLOCKS = 4
+# The card's write-up is a paragraph of at least this weight (two sentences or so); shorter
+# link-free lines in a frame are the facts of a promotion or a caption's parts.
+CARD_WRITE_UP_WEIGHT = 150
 _TEXT_ELEMENTS = frozenset({"p", "li", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"})
 # A form that asks for an e-mail address or a phone number (newsletter sign-up, contact or
 # comment form), with its frame up to this much text (its pitch and legal lines), is furniture.
@@ -90,9 +98,28 @@ def _media_boxes(page: Page, container: int, sums: Sums) -> list[tuple[int, int]
                 break
             box = ancestor
             ancestor = nodes[ancestor].parent
-        if box >= 0 and sums.total(box):
+        if box >= 0 and sums.total(box) and not _is_card(page, box):
             boxes.append((box, nodes[box].end))
     return boxes
+
+
+def _is_card(page: Page, box: int) -> bool:
+    """A picture's frame that carries content: several link-free blocks, one of them prose."""
+    nodes = page.nodes
+    end = nodes[box].end
+    if any(nodes[index].name == "figcaption" for index in range(box, end)):
+        return False
+    first = bisect_left(page.blocks, box, key=lambda block: block.node)
+    blocks = []
+    for block in page.blocks[first:]:
+        if block.node >= end:
+            break
+        blocks.append(block)
+    if len(blocks) < CARD_MIN_BLOCKS:
+        return False
+    if any(block.link_weight or block.heading for block in blocks):
+        return False
+    return any(is_prose(block) and block.weight >= CARD_WRITE_UP_WEIGHT for block in blocks)
 
 
 def _asks_contact(node: Node) -> bool:
