@@ -13,7 +13,11 @@ PageKind = Literal["article", "listing", "other"]
 # "detected": identified from the text itself (the page declared no language).
 # "library": a well-kept library's own search found it where ours found nothing (htmldate for
 # the publication date); the page kind does not count it as the page's own evidence.
-Provenance = Literal["json-ld", "microdata", "meta", "dom", "rule", "detected", "library"]
+# "outside": printed outside the story's span (an author box after the body, a credit in a
+# share bar), read when nothing nearer names anyone; not kind evidence either.
+Provenance = Literal[
+    "json-ld", "microdata", "meta", "dom", "rule", "detected", "library", "outside"
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,7 +154,8 @@ def _evidence(
         # htmldate's fallback date (provenance "library") is not the page's own evidence.
         has_date=article.published_at is not None
         and article.provenance.get("published_at") != "library",
-        has_authors=bool(article.authors),
+        # Nor is a credit printed outside the story's span (provenance "outside").
+        has_authors=bool(article.authors) and article.provenance.get("authors") != "outside",
         types=frozenset(structured.types),
         code_blocks=sum(1 for node in page.nodes if node.name == "pre"),
         shop_button=_shows_buy_button(page),

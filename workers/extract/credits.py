@@ -9,7 +9,7 @@ from workers.extract import authors as author_rules
 from workers.extract.body import BodyResult
 from workers.extract.dom import Block, Page
 from workers.extract.fields import Context, select
-from workers.extract.flags import BYLINE, CAPTION
+from workers.extract.flags import BYLINE, CAPTION, HIDDEN, TEASER
 from workers.extract.jsonld import is_cms_account
 from workers.extract.structured import Structured
 from workers.extract.text import clean_space, fold
@@ -20,6 +20,9 @@ _MAX_BYLINE_WEIGHT = 120
 _MAX_SIGNATURE_WEIGHT = 60
 _SIGNATURE_REACH = 3
 _LINK_BLOCK_REACH = 50
+# Bylines printed outside the story's span (above a promo <h1>, in an author box after the
+# body, in a sidebar card) are read last of all, at most this many.
+_MAX_OUTSIDE_BYLINES = 2
 _BYLINE_START = re.compile(
     r"^(?:by|von|par|por|door|av|af|di|de|texto|text|autor|written by|reported by)[:\s]|"
     # A "By" label in its own element, glued to the name: "ByJane Doe".
@@ -105,6 +108,9 @@ def _pick_authors(context: Context) -> tuple[list[str], str | None, Provenance]:
     orgs = [p.name for p in structured.authors if p.is_org or _org_like(p.name, context)]
     meta_orgs = [v.text for v in structured.meta_authors if _org_like(v.text, context)]
     tiers += [(orgs, source), (meta_orgs, "meta")]
+    # Last of all, a credit printed outside the story's span (_outside_bylines).
+    outside = [name for name in _outside_bylines(context) if not _org_like(name, context)]
+    tiers.append(([name for name in outside if _cased_like_a_name(name)], "outside"))
     agency: str | None = None
     for raw, provenance in tiers:
         if not raw:
@@ -194,6 +200,28 @@ def _dom_bylines(context: Context) -> list[list[str]]:
         ):
             prefixed.append(block.text)
     return [links[:6], marked[:3], prefixed[:2], mentions[:2]]
+
+
+def _outside_bylines(context: Context) -> list[str]:
+    """Author-marked lines that _dom_bylines does not read: outside its span (before the
+    first <h1>, after the story's container) or in furniture inside it (a share bar holding
+    the author card), never in teasers, captions or hidden elements. Small sites print their
+    one credit there; it is read only when nothing nearer names anyone."""
+    page, body = context.page, context.body
+    limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
+    start = page.h1[0] if page.h1 else 0
+    found: list[str] = []
+    shut = TEASER | CAPTION | HIDDEN
+    for block in page.blocks:
+        read = start <= block.node < limit and not context.excluded[block.node]
+        if read or block.heading or block.weight > _MAX_BYLINE_WEIGHT:
+            continue
+        flags = page.nodes[block.node].context
+        if flags & BYLINE and not flags & shut and block.text not in found:
+            found.append(block.text)
+        if len(found) >= _MAX_OUTSIDE_BYLINES:
+            break
+    return found
 
 
 def _in_running_text(page: Page, index: int) -> bool:
