@@ -85,13 +85,29 @@ def test_a_json_ld_date_written_for_people_gives_way_to_the_printed_date() -> No
 
 
 def test_an_iso_json_ld_date_is_kept_over_the_printed_date() -> None:
-    """A machine-written datePublished still comes before what the page prints."""
+    """A machine-written datePublished still comes before what the page prints, when the
+    printed date is not earlier (a later printed date is an update or another item's)."""
     head = (
         '<script type="application/ld+json">{"@type": "BlogPosting", '
         '"headline": "Plots shared out at last", "datePublished": "2025-11-05T10:00:00Z"}'
         "</script>"
     )
-    assert _published_day(_page(head=head, hero="<div>January 31, 2024</div>")) == date(2025, 11, 5)
+    assert _published_day(_page(head=head, hero="<div>January 31, 2026</div>")) == date(2025, 11, 5)
+    assert _published_day(_page(head=head, hero="<div>November 4, 2025</div>")) == date(2025, 11, 5)
+
+
+def test_a_date_printed_by_the_headline_well_before_the_declared_one_is_the_publication() -> None:
+    """A declared date months after the one printed by the headline is a later save of the
+    page (the CMS rewrote datePublished with dateModified): the printed day is the first
+    publication."""
+    head = (
+        '<script type="application/ld+json">{"@type": "BlogPosting", '
+        '"headline": "Plots shared out at last", "datePublished": "2025-11-05T10:00:00Z", '
+        '"dateModified": "2025-11-05T10:00:00Z"}</script>'
+    )
+    assert _published_day(_page(head=head, hero="<div>January 31, 2024</div>")) == date(2024, 1, 31)
+    meta = '<meta property="article:published_time" content="2025-11-05T10:00:00Z">'
+    assert _published_day(_page(head=meta, hero="<p>Posted 3 May 2024</p>")) == date(2024, 5, 3)
 
 
 def test_a_date_inside_the_story_does_not_beat_the_one_by_the_headline() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import htmldate
 from bs4.formatter import HTMLFormatter
@@ -33,6 +33,9 @@ _MACHINE_DATE = re.compile(
     r"\s*(?:\d{4}-\d\d-\d\d|\d{10}(?:\d{3})?\s*$"
     r"|(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d\d)"
 )
+# A printed date by the headline this much earlier than the declared one is the publication:
+# the declared value is a later save (a day's slack for a UTC value against a local print).
+REPUBLISHED_AFTER = timedelta(days=1)
 # Serialises a tree without re-escaping its text, for htmldate: half the time of str(soup).
 _RAW_MARKUP = HTMLFormatter(entity_substitution=None)
 # Elements that never hold the headline or its date line, wherever they sit.
@@ -52,6 +55,10 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
     """Publication date: site rule, structured data, then the date printed by the headline,
     other <time> elements and datelines in the body.
 
+    A date printed by the headline more than a day before the declared one is read instead:
+    the declared value is then the day the story was saved again or moved, not its first
+    publication.
+
     JSON-LD dates written for people ("Nov 05, 2025", "13/11/2025") are read last: such
     fields are often filled with the page's last edit.
     """
@@ -68,10 +75,12 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
                 return printed, "rule"
     declared = [value for value in structured.published if _machine_written(value)]
     found = first_date(declared)
-    if found:
-        return found
     anchor = _headline_anchor(page, excluded, body, context.title)
     near = _dateline_near_headline(page, excluded, body, anchor)
+    if found:
+        if near and near.value.date() < found[0].value.date() - REPUBLISHED_AFTER:
+            return near, "dom"
+        return found
     if near:
         return near, "dom"
     limit = page.nodes[body.container].end if body.container is not None else len(page.nodes)
