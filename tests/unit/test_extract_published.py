@@ -110,6 +110,31 @@ def test_a_date_printed_by_the_headline_well_before_the_declared_one_is_the_publ
     assert _published_day(_page(head=meta, hero="<p>Posted 3 May 2024</p>")) == date(2024, 5, 3)
 
 
+def _below_story(footer: str) -> str:
+    """A story longer than the window read around its headline, with a line under it."""
+    more = "".join(
+        f"<p>Note {number}: the society's committee thanked the volunteers who cleared the "
+        "brambles from the lower plots and repaired the fence along the lane.</p>"
+        for number in range(40)
+    )
+    return _page().replace("</div></body>", f"{more}</div>{footer}</body>")
+
+
+def test_a_line_under_the_story_that_says_it_gives_the_publication_dates_it() -> None:
+    """With nothing printed by the headline, "Posted on the 15/12/2025 at 19:00" under the
+    story, or a "Published" label over its date, gives the day."""
+    posted = _below_story("<div>Posted on the 15/12/2025 at 19:00 by Tom</div>")
+    assert _published_day(posted) == date(2025, 12, 15)
+    labelled = _below_story('<div class="meta"><p>Published</p><p>Feb 2, 2023</p></div>')
+    assert _published_day(labelled) == date(2023, 2, 2)
+
+
+def test_a_labelled_line_among_the_comments_does_not_date_the_story() -> None:
+    """A comment's "Posted 3 May 2024" line says when the reader wrote, not the story."""
+    comments = '<div class="comments"><div class="comment">Posted 3 May 2024 by Ann</div></div>'
+    assert _published_day(_below_story(comments)) is None
+
+
 def test_a_date_inside_the_story_does_not_beat_the_one_by_the_headline() -> None:
     """An event date set in the body ("Date: 6 January 2026") is not the publication."""
     html = (

@@ -28,6 +28,12 @@ _UPDATE_LINE = re.compile(
     r"updat|modif|revis|review|aktualisiert|geändert|mis à jour|actualiz|aggiornat",
     re.IGNORECASE,
 )
+# A line that says it gives the publication: "Posted on the 15/12/2025", "Published | Oct 10".
+_PUBLISHED_LABEL = re.compile(
+    r"\W*(?:first\s+|originally\s+)?(?:published|posted|publié|veröffentlicht|publicado|"
+    r"pubblicato)\b",
+    re.IGNORECASE,
+)
 # A date written for machines: ISO 8601, epoch seconds / milliseconds, RFC 2822.
 _MACHINE_DATE = re.compile(
     r"\s*(?:\d{4}-\d\d-\d\d|\d{10}(?:\d{3})?\s*$"
@@ -94,6 +100,9 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
         parsed = parse_printed(text)
         if parsed:
             return parsed, "dom"
+    labelled = _labelled_dateline(page, excluded)
+    if labelled:
+        return labelled, "dom"
     written = first_date([value for value in structured.published if value not in declared])
     if written:
         return written
@@ -134,6 +143,29 @@ def _library_fallback(context: Context) -> ParsedDate | None:
     except ValueError:
         return None
     return ParsedDate(day, assumed_utc=True)
+
+
+def _labelled_dateline(page: Page, excluded: list[bool]) -> ParsedDate | None:
+    """The first short line anywhere on the page that names itself the publication
+    ("Posted on the 15/12/2025 at 19:00", or a "Published" label over a "Feb 2, 2023"
+    line), read when no date was found by the headline or in the body: many blog templates
+    print it under the story. Lines set aside (teasers, comments, captions, hidden) are not
+    read; the line is read only before an update word.
+    """
+    blocks = page.blocks
+    for position, block in enumerate(blocks):
+        label = _PUBLISHED_LABEL.match(block.text)
+        if label is None or excluded[block.node] or len(block.text) > DATELINE_MAX_CHARS:
+            continue
+        text = block.text
+        following = blocks[position + 1] if position + 1 < len(blocks) else None
+        if not text[label.end() :].strip(" :|-") and following and not excluded[following.node]:
+            text = following.text[:DATELINE_MAX_CHARS]
+        update = _UPDATE_LINE.search(text)
+        parsed = parse_printed(text[: update.start()] if update else text)
+        if parsed:
+            return parsed
+    return None
 
 
 def _machine_written(value: Value) -> bool:
