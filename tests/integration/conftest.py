@@ -171,12 +171,18 @@ class Stack:
         """Poll `ingest run RUN_ID` until the run is done (with `settled`: or incomplete);
         its summary."""
         deadline = time.monotonic() + timeout
+        summary: dict[str, Any] = {}
         while time.monotonic() < deadline:
-            summary: dict[str, Any] = json.loads(self.ingest("run", run_id).stdout)
+            summary = json.loads(self.ingest("run", run_id).stdout)
             if summary["done"] or (settled and summary["state"] == "incomplete"):
                 return summary
             time.sleep(1)
-        raise AssertionError(f"run {run_id} did not finish\n{self.worker_logs()}")
+        # What is still open comes first: the logs below are long and may be cut.
+        still_open = sorted(m.decode() for m in self.redis.zrange(f"run:{run_id}:open", 0, -1))
+        raise AssertionError(
+            f"run {run_id} did not finish: {json.dumps(summary)}\n"
+            f"open tasks: {still_open}\n{self.worker_logs()}"
+        )
 
     def reparse(self, source: str, timeout: float = 120) -> dict[str, Any]:
         """`ingest reparse --source SOURCE --wait`: the run's figures."""

@@ -92,7 +92,12 @@ def test_every_link_of_a_page_is_fetched_once_and_the_run_completes(stack: Stack
 
 
 def test_killed_worker_loses_no_page(stack: Stack, news_site: tuple[NewsSite, str]) -> None:
-    """SIGKILL of the crawl worker mid-fetch: the message comes back and the run completes."""
+    """SIGKILL of the crawl worker mid-fetch: the messages it held come back and the run
+    completes. A message the worker was receiving at the kill (popped by kombu's Redis
+    transport but not yet recorded as held) is lost with it: the run then says so
+    (`incomplete`, `tasks_vanished`), never `done`, and the next crawl indexes every article.
+    The front page lists its stories newest first, so the kill can land while the worker is
+    still taking the older ones (seen once in CI: story 2 vanished, story 1 still queued)."""
     news, base = news_site
     target = news.stories()[2]
     started = threading.Event()
@@ -109,9 +114,14 @@ def test_killed_worker_loses_no_page(stack: Stack, news_site: tuple[NewsSite, st
     stack.kill_worker("crawl")
     stack.start_worker("crawl")
 
-    summary = stack.wait_for_run(run["run_id"], timeout=120)
+    summary = stack.wait_for_run(run["run_id"], timeout=120, settled=True)
 
-    assert summary["articles_indexed"] == 5
+    if summary["state"] == "incomplete":
+        assert summary["incomplete_reason"] == "tasks_vanished", summary
+        summary = stack.crawl(source)
+    else:
+        assert summary["articles_indexed"] == 5, summary
+    assert summary["state"] == "done", summary
     assert stack.count_source("articles", source) == 5
 
 
