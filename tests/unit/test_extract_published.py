@@ -129,6 +129,28 @@ def test_a_line_under_the_story_that_says_it_gives_the_publication_dates_it() ->
     assert _published_day(labelled) == date(2023, 2, 2)
 
 
+def _opening(first: str) -> str:
+    return _page().replace('<div class="content">', f'<div class="content"><p>{first}</p>', 1)
+
+
+def test_a_wire_story_is_dated_by_the_place_and_date_it_opens_with() -> None:
+    """ "HARBOURTON, Mar 4, 2022 (Valley Wire) - ..." opening the first paragraph dates it."""
+    first = (
+        "HARBOURTON, Mar 4, 2022 (Valley Wire) - The allotment society shared out the new "
+        "plots on Tuesday evening after a year of waiting for the council's permission."
+    )
+    assert _published_day(_opening(first)) == date(2022, 3, 4)
+
+
+def test_a_date_further_into_the_opening_sentence_does_not_date_the_story() -> None:
+    """ "Harbourton, the town that met on 3 May 2024 - ..." is prose, not a dateline."""
+    first = (
+        "Harbourton, the town that met on 3 May 2024 - and again a week later - agreed to "
+        "share out the plots by the river path before the summer."
+    )
+    assert _published_day(_opening(first)) is None
+
+
 def test_a_labelled_line_among_the_comments_does_not_date_the_story() -> None:
     """A comment's "Posted 3 May 2024" line says when the reader wrote, not the story."""
     comments = '<div class="comments"><div class="comment">Posted 3 May 2024 by Ann</div></div>'

@@ -34,6 +34,13 @@ _PUBLISHED_LABEL = re.compile(
     r"pubblicato)\b",
     re.IGNORECASE,
 )
+# The place a wire story's first paragraph opens with, before its date: "RAJSHAHI, ".
+_OPENING_PLACE = re.compile(r"[A-ZÀ-Þ][\w.'’/ -]{1,40}?,\s+")
+# How far past the place the date of an opening dateline ends ("Dec 20, 2025 (BSS) -").
+OPENING_DATE_CHARS = 32
+# The date itself, up to the agency's bracket or the dash: a few words ("Tuesday, Dec 20, 2025").
+OPENING_DATE_WORDS = 4
+_OPENING_END = re.compile(r"\s*(?:\(|[-–—]\s)")
 # A date written for machines: ISO 8601, epoch seconds / milliseconds, RFC 2822.
 _MACHINE_DATE = re.compile(
     r"\s*(?:\d{4}-\d\d-\d\d|\d{10}(?:\d{3})?\s*$"
@@ -100,6 +107,9 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
         parsed = parse_printed(text)
         if parsed:
             return parsed, "dom"
+    opening = _opening_dateline(body)
+    if opening:
+        return opening, "dom"
     labelled = _labelled_dateline(page, excluded)
     if labelled:
         return labelled, "dom"
@@ -143,6 +153,22 @@ def _library_fallback(context: Context) -> ParsedDate | None:
     except ValueError:
         return None
     return ParsedDate(day, assumed_utc=True)
+
+
+def _opening_dateline(body: BodyResult) -> ParsedDate | None:
+    """The date a wire-style story opens with: "RAJSHAHI, Dec 20, 2025 (BSS) - Homestead
+    gardening has...". Only a date set between a leading place name and the agency's bracket
+    or a dash is read."""
+    if not body.blocks:
+        return None
+    text = body.blocks[0].text
+    place = _OPENING_PLACE.match(text)
+    if place is None:
+        return None
+    head = _OPENING_END.split(text[place.end() : place.end() + OPENING_DATE_CHARS], 1)
+    if len(head) < 2 or len(head[0].split()) > OPENING_DATE_WORDS:
+        return None
+    return parse_printed(head[0])
 
 
 def _labelled_dateline(page: Page, excluded: list[bool]) -> ParsedDate | None:
