@@ -51,3 +51,37 @@ def test_an_emoji_ending_the_headline_is_kept() -> None:
     article = extract(_page(heading, heading), "https://harbourpost.example/news/pier").article
     assert article is not None
     assert article.title == heading
+
+
+_NEXT = "Ferry pier plans: what comes next"
+_DASHED = "Ferry pier plans \u2013 what comes next"
+
+
+@pytest.mark.parametrize(
+    ("declared", "heading", "expected"),
+    [
+        # A plain hyphen typed in the declared title where the <h1> prints a dash or colon.
+        ("Ferry pier plans - what comes next", _DASHED, _DASHED),
+        ("Ferry pier plans - what comes next", _NEXT, _NEXT),
+        # Markdown or quote marks wrapped around the declared title.
+        ("## " + _NEXT, _NEXT, _NEXT),
+        ("*Ferry pier plans* (1902)", "Ferry pier plans (1902)", "Ferry pier plans (1902)"),
+        (f'"{_NEXT}"', _NEXT, _NEXT),
+        # Other differences keep the declared spelling: a quote's shape, a space the <h1>'s
+        # markup lost, an ellipsis or a separator it leaves out.
+        ('The "new" pier opens', "The \u201cnew\u201d pier opens", 'The "new" pier opens'),
+        (_NEXT, "Ferry pier plans:what comes next", _NEXT),
+        ("Ferry pier plans...", "Ferry pier plans", "Ferry pier plans..."),
+        (
+            "Ferry pier plans. - What next",
+            "Ferry pier plans. What next",
+            "Ferry pier plans. - What next",
+        ),
+    ],
+)
+def test_a_declared_title_the_h1_repeats_takes_its_dashes_and_drops_its_wrapping(
+    declared: str, heading: str, expected: str
+) -> None:
+    article = extract(_page(declared, heading), "https://harbourpost.example/news/pier").article
+    assert article is not None
+    assert article.title == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 import unicodedata
@@ -44,6 +45,10 @@ MIN_HEADLINE_WORDS = 3
 # 0.904 without).
 _NEWS_TYPES = frozenset(name for name in ARTICLE_TYPES if "news" in name)
 _NON_WORD = re.compile(r"\W+")
+# What a declared title may differ from its <h1> by and still be the same headline: the
+# separator typed (hyphen, dashes, colon, spaces), and wrapping marks the <h1> leaves out.
+_SEPARATOR_CHARS = frozenset(" -:\u2013\u2014")
+_MARKUP_CHARS = frozenset(' #*_"\u201c\u201d')
 _MIN_SITE_KEY = 3
 
 
@@ -73,11 +78,11 @@ class Found:
 def pick_title(page: Page, structured: Structured, excluded: list[bool], url: str) -> Found | None:
     """The headline as printed: the page's one <h1>, else the declared one (JSON-LD, meta...).
 
-    A declared title that the page's <h1> repeats wins outright; an <h1> found inside the
-    first declared title (which may carry a site name) wins next; then the page's only <h1>
-    when it reads as a headline (declared titles are often written for search engines and
-    social cards, "Top 10 ... for 2026", and differ from what the reader sees); then the
-    first declared.
+    A declared title that the page's <h1> repeats wins outright (in the <h1>'s spelling when
+    only its dashes or wrapping marks differ); an <h1> found inside the first declared title
+    (which may carry a site name) wins next; then the page's only <h1> when it reads as a
+    headline (declared titles are often written for search engines and social cards, "Top 10
+    ... for 2026", and differ from what the reader sees); then the first declared.
     """
     headings = [
         _strip_site_name(
@@ -94,7 +99,11 @@ def pick_title(page: Page, structured: Structured, excluded: list[bool], url: st
     declared = [found for found in declared if found.value]
     heading_keys = [fold(heading) for heading in headings]
     for candidate in declared:
-        if fold(candidate.value) in heading_keys:
+        key = fold(candidate.value)
+        if key in heading_keys:
+            heading = headings[heading_keys.index(key)]
+            if _printed_spelling(candidate.value, heading):
+                return Found(heading, candidate.source)
             return candidate
     if declared:
         first_key = fold(declared[0].value)
@@ -128,6 +137,27 @@ def _printed_headline(headings: list[str], declared: str, structured: Structured
         return None
     names = {fold(name) for name in (structured.site_name, structured.publisher) if name}
     return None if fold(heading) in names else heading
+
+
+def _printed_spelling(declared: str, heading: str) -> bool:
+    """Whether an <h1> holding a declared title's words spells it as printed: it sets a dash
+    or colon where the declared title typed a plain one ("Pier - Plans" / "Pier: Plans"), or
+    leaves out the Markdown or quote marks the declared title was wrapped in ("## Pier",
+    "*Pier*", '"Pier"'). Any other difference (a space, a quote's shape, an ellipsis) keeps
+    the declared spelling."""
+    if declared == heading:
+        return False
+    matcher = difflib.SequenceMatcher(None, declared, heading, autojunk=False)
+    for op, start, end, other_start, other_end in matcher.get_opcodes():
+        typed, printed = declared[start:end], heading[other_start:other_end]
+        if op == "equal":
+            continue
+        if op == "replace" and _SEPARATOR_CHARS.issuperset(typed + printed):
+            continue
+        if op == "delete" and typed.strip() and _MARKUP_CHARS.issuperset(typed):
+            continue
+        return False
+    return True
 
 
 def _compact(text: str) -> str:
