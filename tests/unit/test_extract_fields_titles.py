@@ -85,3 +85,27 @@ def test_a_declared_title_the_h1_repeats_takes_its_dashes_and_drops_its_wrapping
     article = extract(_page(declared, heading), "https://harbourpost.example/news/pier").article
     assert article is not None
     assert article.title == expected
+
+
+def _undeclared_page(title: str, top: str) -> str:
+    paragraphs = "".join(f"<p>{_STORY}</p>" for _ in range(5))
+    return (
+        f"<html><head><title>{title}</title></head><body>{top}<article>"
+        f"{paragraphs}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        # A logo set in the first <h1>, the headline in the second.
+        "<h1><a href='/'>hp</a></h1><h1>Ferry pier plans move ahead</h1>",
+        # The headline set in a banner the walk counts as furniture.
+        "<div class='post-banner'><h1>Ferry pier plans move ahead</h1></div>",
+    ],
+)
+def test_without_a_declared_title_the_h1_the_title_opens_with_is_the_headline(top: str) -> None:
+    page = _undeclared_page("Ferry pier plans move ahead | Harbour town", top)
+    article = extract(page, "https://harbourpost.example/news/pier").article
+    assert article is not None
+    assert article.title == "Ferry pier plans move ahead"

@@ -84,14 +84,7 @@ def pick_title(page: Page, structured: Structured, excluded: list[bool], url: st
     headline (declared titles are often written for search engines and social cards, "Top 10
     ... for 2026", and differ from what the reader sees); then the first declared.
     """
-    headings = [
-        _strip_site_name(
-            clean_space(page.text_of(index).replace("\n", " ")), structured, url, False
-        )
-        for index in page.h1[:_MAX_HEADINGS]
-        if not excluded[index]
-    ]
-    headings = [text for text in headings if text]
+    headings = _headings(page, structured, url, excluded)
     declared = [
         Found(_strip_site_name(html.unescape(value.text), structured, url), value.source)
         for value in structured.titles
@@ -114,10 +107,40 @@ def pick_title(page: Page, structured: Structured, excluded: list[bool], url: st
         if printed is not None:
             return Found(printed, "dom")
         return declared[0]
+    tag_title = _strip_site_name(page.title_tag, structured, url) if page.title_tag else ""
+    opening = _title_opening(page, structured, url, tag_title)
+    if opening is not None:
+        return Found(opening, "dom")
     if headings:
         return Found(headings[0], "dom")
-    if page.title_tag:
-        return Found(_strip_site_name(page.title_tag, structured, url), "dom")
+    if tag_title:
+        return Found(tag_title, "dom")
+    return None
+
+
+def _headings(
+    page: Page, structured: Structured, url: str, excluded: list[bool] | None
+) -> list[str]:
+    """The first <h1>s' texts, a trailing site name stripped; those in excluded furniture
+    left out unless `excluded` is None."""
+    headings = [
+        _strip_site_name(
+            clean_space(page.text_of(index).replace("\n", " ")), structured, url, False
+        )
+        for index in page.h1[:_MAX_HEADINGS]
+        if excluded is None or not excluded[index]
+    ]
+    return [text for text in headings if text]
+
+
+def _title_opening(page: Page, structured: Structured, url: str, tag_title: str) -> str | None:
+    """On a page that declares no title, the <h1> its <title> opens with, even one set in
+    furniture (a hero banner): a logo in another <h1> is not the headline."""
+    tag_key = fold(tag_title)
+    for heading in _headings(page, structured, url, None):
+        key = fold(heading)
+        if len(key) >= _MIN_TITLE_KEY and f"{tag_key} ".startswith(f"{key} "):
+            return heading
     return None
 
 
