@@ -109,3 +109,20 @@ def test_without_a_declared_title_the_h1_the_title_opens_with_is_the_headline(to
     article = extract(page, "https://harbourpost.example/news/pier").article
     assert article is not None
     assert article.title == "Ferry pier plans move ahead"
+
+
+def test_a_trailing_section_the_url_files_the_story_under_is_stripped() -> None:
+    paragraphs = "".join(f"<p>{_STORY}</p>" for _ in range(5))
+    declared = "Ferry pier plans move ahead | Local News"
+    page = (
+        f"<html><head><title>{declared}</title><meta property='og:title' content='{declared}'>"
+        f"</head><body><article>{paragraphs}</article></body></html>"
+    )
+    article = extract(page, "https://harbourpost.example/local-news/4411").article
+    assert article is not None
+    assert article.title == "Ferry pier plans move ahead"
+    # A folder of digits (a year) is no section, nor the story's own slug.
+    page = page.replace("Local News", "2026")
+    article = extract(page, "https://harbourpost.example/2026/05/pier").article
+    assert article is not None
+    assert article.title == "Ferry pier plans move ahead | 2026"

@@ -7,6 +7,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -225,11 +226,25 @@ def _strip_one_site_name(title: str, structured: Structured, url: str, leading: 
         compact = key.replace(" ", "")
         named = any(key == name or (name and name in key) for name in names)
         in_host = len(compact) >= _MIN_SITE_KEY and compact in host and len(key.split()) <= 4
-        if named or in_host:
+        section = keep == "head" and compact in _sections(url)
+        if named or in_host or section:
             if keep == "head":
                 return title[: title.rfind(part)].rstrip(_TITLE_TRIM)
             return title[title.find(part) + len(part) :].lstrip(_TITLE_TRIM)
     return title
+
+
+def _sections(url: str) -> set[str]:
+    """The folders of a URL's path that hold a letter, letters and digits only:
+    "/local-news/2026/story" -> {"localnews"} (the last segment, the story's own slug, is not
+    a section)."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # a malformed URL ("http://[x/") has no folders to read
+        return set()
+    segments = [segment for segment in path.split("/") if segment]
+    keys = {_compact(unquote(segment)) for segment in segments[:-1]}
+    return {key for key in keys if not key.isdigit() and key}
 
 
 def select(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
