@@ -151,6 +151,17 @@ def test_a_date_further_into_the_opening_sentence_does_not_date_the_story() -> N
     assert _published_day(_opening(first)) is None
 
 
+def test_a_sentence_stating_the_first_publication_beats_the_date_by_the_headline() -> None:
+    """ "This story was originally published on 26 Sep 2019 at 4:12pm" under a story whose
+    headline prints its last revision dates it on the first day."""
+    note = (
+        '<p class="note">This story was originally published on 26 Sep 2019 at 4:12pm but '
+        "has been revised since.</p>"
+    )
+    html = _below_story(note).replace("</h1>", "</h1><div>30 Sep 2022, 11:07am</div>", 1)
+    assert _published_day(html) == date(2019, 9, 26)
+
+
 def test_a_labelled_line_among_the_comments_does_not_date_the_story() -> None:
     """A comment's "Posted 3 May 2024" line says when the reader wrote, not the story."""
     comments = '<div class="comments"><div class="comment">Posted 3 May 2024 by Ann</div></div>'

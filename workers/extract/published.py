@@ -34,6 +34,12 @@ _PUBLISHED_LABEL = re.compile(
     r"pubblicato)\b",
     re.IGNORECASE,
 )
+# A sentence that states the first publication: "This article was originally published on".
+_FIRST_PUBLISHED = re.compile(
+    r"\b(?:originally|first)\s+(?:published|posted)(?:\s+(?:on|in))?\s+", re.IGNORECASE
+)
+# How far past "originally published on" its date is read ("26 Sep 2019 at 4:12pm").
+STATED_DATE_CHARS = 40
 # The place a wire story's first paragraph opens with, before its date: "RAJSHAHI, ".
 _OPENING_PLACE = re.compile(r"[A-ZÀ-Þ][\w.'’/ -]{1,40}?,\s+")
 # How far past the place the date of an opening dateline ends ("Dec 20, 2025 (BSS) -").
@@ -86,6 +92,9 @@ def pick_published(context: Context) -> tuple[ParsedDate | None, Provenance]:
             printed = parse_printed(clean_space(tag.get_text(" ")))
             if printed:
                 return printed, "rule"
+    stated = _stated_first_publication(page)
+    if stated:
+        return stated, "dom"
     declared = [value for value in structured.published if _machine_written(value)]
     found = first_date(declared)
     anchor = _headline_anchor(page, excluded, body, context.title)
@@ -153,6 +162,22 @@ def _library_fallback(context: Context) -> ParsedDate | None:
     except ValueError:
         return None
     return ParsedDate(day, assumed_utc=True)
+
+
+def _stated_first_publication(page: Page) -> ParsedDate | None:
+    """The date a sentence on the page gives as the first publication ("This article was
+    originally published on 26 Sep 2019 at 4:12pm but has been regularly updated"), read
+    before every other source: it says which of the page's dates is the original one. Not
+    read in teasers, captions or hidden elements."""
+    for block in page.blocks:
+        if page.nodes[block.node].context & _NOT_HEADLINE:
+            continue
+        stated = _FIRST_PUBLISHED.search(block.text)
+        if stated:
+            parsed = parse_printed(block.text[stated.end() : stated.end() + STATED_DATE_CHARS])
+            if parsed:
+                return parsed
+    return None
 
 
 def _opening_dateline(body: BodyResult) -> ParsedDate | None:
