@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -166,6 +166,21 @@ def test_a_labelled_line_among_the_comments_does_not_date_the_story() -> None:
     """A comment's "Posted 3 May 2024" line says when the reader wrote, not the story."""
     comments = '<div class="comments"><div class="comment">Posted 3 May 2024 by Ann</div></div>'
     assert _published_day(_below_story(comments)) is None
+
+
+def test_a_declared_utc_instant_is_told_on_the_local_day_its_url_names() -> None:
+    """Declared 02:41 UTC on the 19th for a story filed at /2025/12/18/, on a page whose
+    <time> values are written at -05:00: the story is dated the 18th, at -05:00. At a URL
+    naming no day the declared instant is kept in UTC."""
+    head = '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+    comment = '<div class="comments"><time datetime="2025-12-19T09:10:00-05:00">9:10</time></div>'
+    html = _page(head=head).replace("</body>", f"{comment}</body>")
+    article = extract(html, "https://allotments.example/2025/12/18/plots-shared-out").article
+    assert article is not None
+    assert article.published_at is not None
+    assert article.published_at.date() == date(2025, 12, 18)
+    assert article.published_at.utcoffset() == timedelta(hours=-5)
+    assert _published_day(html) == date(2025, 12, 19)
 
 
 def test_a_date_inside_the_story_does_not_beat_the_one_by_the_headline() -> None:
