@@ -183,6 +183,14 @@ def test_a_declared_utc_instant_is_told_on_the_local_day_its_url_names() -> None
     assert _published_day(html) == date(2025, 12, 19)
 
 
+def test_a_photo_line_repeating_the_pictures_alt_text_does_not_date_the_story() -> None:
+    """A caption set as a plain <p> under a photo ("..., 2 March 2024", the picture's alt
+    text) is the picture's date; the story's own date line further down is read."""
+    alt = "Diggers at the lower plots, 2 March 2024"
+    hero = f'<div class="pic"><img src="plots.jpg" alt="{alt}"><p>{alt}</p></div>'
+    assert _published_day(_page(hero=f"{hero}<div>March 5, 2024</div>")) == date(2024, 3, 5)
+
+
 def test_a_date_inside_the_story_does_not_beat_the_one_by_the_headline() -> None:
     """An event date set in the body ("Date: 6 January 2026") is not the publication."""
     html = (

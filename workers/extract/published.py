@@ -29,6 +29,8 @@ _UPDATE_LINE = re.compile(
     r"updat|modif|revis|review|aktualisiert|geändert|mis à jour|actualiz|aggiornat",
     re.IGNORECASE,
 )
+# Pictures beside a date line whose alt text it may repeat (a caption, not a date line).
+CAPTION_IMAGES = 4
 # A line that says it gives the publication: "Posted on the 15/12/2025", "Published | Oct 10".
 _PUBLISHED_LABEL = re.compile(
     r"\W*(?:first\s+|originally\s+)?(?:published|posted|publié|veröffentlicht|publicado|"
@@ -320,8 +322,25 @@ def _dateline_near_headline(
             or not (in_furniture or (after and (block.node < first_body or context & DATELINE)))
         ):
             continue
+        if _captions_a_picture(page, block.node, text):
+            continue
         update = _UPDATE_LINE.search(text)
         parsed = parse_printed(text[: update.start()] if update else text)
         if parsed:
             return parsed
     return None
+
+
+def _captions_a_picture(page: Page, index: int, text: str) -> bool:
+    """True when the line repeats the alt or title text of a picture set beside it (in the
+    same parent): a caption without caption markup ("Fighting near the river, 24 April
+    2023" under a photo), whose date is the picture's, not the story's."""
+    node = page.nodes[index]
+    parent = page.nodes[node.parent].tag if node.parent >= 0 else node.tag
+    key = fold(text)
+    for image in parent.find_all("img", limit=CAPTION_IMAGES):
+        for attr in ("alt", "title"):
+            value = image.get(attr)
+            if isinstance(value, str) and fold(value) == key:
+                return True
+    return False
