@@ -123,6 +123,7 @@ def _wait_and_report(run_id: str, timeout: float) -> None:
     crawl again to recover), 2 when the timeout passes first.
     """
     from workers.app import QUEUES, resources  # noqa: PLC0415
+    from workers.tasks import resend_task  # noqa: PLC0415
 
     runs = resources().runs
     deadline = time.monotonic() + timeout
@@ -137,7 +138,8 @@ def _wait_and_report(run_id: str, timeout: float) -> None:
         if progress != last_progress:
             last_progress, progress_at = progress, time.monotonic()
         elif time.monotonic() - progress_at > STALL_CHECK_AFTER:
-            runs.vanished(run_id, QUEUES)  # no progress for a while: is anything still held?
+            # No progress for a while: is anything still held? Lost messages are sent again.
+            runs.vanished(run_id, QUEUES, resend_task)
             progress_at = time.monotonic()
         if time.monotonic() > deadline:
             typer.echo(json.dumps(summary.as_dict() if summary else {"run_id": run_id}))
@@ -635,13 +637,14 @@ def _print_status(report: dict[str, Any], queues: tuple[str, ...]) -> None:
 def run(run_id: Annotated[str, typer.Argument(help="Run id printed by `ingest crawl`.")]) -> None:
     """Figures of one crawl run, and its errors, as JSON."""
     from workers.app import QUEUES, resources  # noqa: PLC0415
+    from workers.tasks import resend_task  # noqa: PLC0415
 
     runs = resources().runs
     summary = runs.summary(run_id)
     if summary is None:
         raise _fail(f"no run {run_id!r} (runs are kept for 7 days)")
     if summary.open_tasks:
-        runs.vanished(run_id, QUEUES)
+        runs.vanished(run_id, QUEUES, resend_task)
         summary = runs.summary(run_id) or summary
     typer.echo(json.dumps({**summary.as_dict(), "error_urls": runs.errors(run_id)}, indent=2))
 

@@ -5,9 +5,13 @@ forgotten: Redis (which holds both the queues and this bookkeeping) kept running
 run's start to its end. After a Redis restart the last second of writes may be gone (AOF
 `appendfsync everysec`), which can drop a task and its registration together, so such a
 run is `incomplete` (reason `redis_restarted`), never `done`. A task still registered but
-held by no queue and no worker (`vanished`, found by `Runs.vanished`) also makes a run
-`incomplete`. Re-running the crawl recovers either: pages count as fetched only once their
-documents were indexed (workers.tasks), so everything that was lost is fetched again.
+held by no queue and no worker (`vanished`, found by `Runs.vanished`) is sent again: every
+task is registered with its message (name and arguments, dropped when it closes), so whoever
+looks for vanished tasks (`ingest run`, `ingest crawl --wait`, beat's next tick for the
+source) re-sends them under their own ids (tasks are idempotent). A vanished task with no
+registered message (sent by an older version) makes the run `incomplete`. Re-running the
+crawl recovers either case: pages count as fetched only once their documents were indexed
+(workers.tasks), so everything that was lost is fetched again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import contextlib
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -34,12 +39,13 @@ RUNS_KEPT = 1000
 # new, or when the same parent task runs again (redelivered after a crash) and the child
 # has not reported back: a worker killed between admitting and sending loses nothing.
 # Atomic, and another parent linking to the same URL never causes a second fetch.
-# Open tasks live in a sorted set scored by the time they were registered. Takes all the
-# URLs a parent sends at once, in order (ARGV[5..]: url, task id pairs), so a page's links
-# cost one round trip; returns 1 (send it) or 0 per URL.
+# Open tasks live in a sorted set scored by the time they were registered, their messages
+# in a hash (KEYS[4]). Takes all the URLs a parent sends at once, in order (ARGV[5..]: url,
+# task id, message triples), so a page's links cost one round trip; returns 1 (send it) or
+# 0 per URL.
 _ADMIT = """
 local sent = {}
-for i = 5, #ARGV, 2 do
+for i = 5, #ARGV, 3 do
   local url, task = ARGV[i], ARGV[i + 1]
   local go = 0
   if redis.call('HSETNX', KEYS[1], url, ARGV[3]) == 1 then
@@ -53,17 +59,24 @@ for i = 5, #ARGV, 2 do
       go = 1
     end
   end
+  if go == 1 then
+    redis.call('HSET', KEYS[4], task, ARGV[i + 2])
+  end
   sent[#sent + 1] = go
 end
 if #ARGV >= 5 then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-  redis.call('EXPIRE', KEYS[2], ARGV[2])
-  redis.call('EXPIRE', KEYS[3], ARGV[2])
+  for k = 1, 4 do
+    redis.call('EXPIRE', KEYS[k], ARGV[2])
+  end
 end
 return sent
 """
 # Kombu's Redis transport keeps messages delivered but not yet acknowledged here.
 UNACKED_KEY = "unacked"
+# A registered task's message: its task name and keyword arguments.
+Message = tuple[str, dict[str, Any]]
+# Sends a message again: (task name, kwargs, task id).
+Resend = Callable[[str, dict[str, Any], str], None]
 # A registered task missing from the broker this long is vanished, not in transit (a task
 # is registered just before it is sent).
 VANISH_GRACE = 10.0
@@ -188,8 +201,15 @@ class Runs:
             info = self.client.info("server")
         return str(info.get("run_id", ""))
 
-    def start(self, run_id: str, source: str, first_task_id: str | None) -> None:
-        """Record a new run; `first_task_id` is the task that will send its seeds."""
+    def start(
+        self,
+        run_id: str,
+        source: str,
+        first_task_id: str | None,
+        first_message: Message | None = None,
+    ) -> None:
+        """Record a new run; `first_task_id` is the task that will send its seeds (sent as
+        `first_message`)."""
         now = time.time()
         server = self.server_id()
         with redis_errors("starting a run"):
@@ -200,6 +220,8 @@ class Runs:
             )
             if first_task_id is not None:
                 pipe.zadd(self._key(run_id, "open"), {first_task_id: now})
+                if first_message is not None:
+                    self._queue_messages(pipe, run_id, {first_task_id: first_message})
             pipe.zadd(RUNS_KEY, {run_id: now})
             pipe.zremrangebyrank(RUNS_KEY, 0, -RUNS_KEPT - 1)
             for part in ("meta", "open"):
@@ -207,17 +229,26 @@ class Runs:
             pipe.execute()
 
     def admit_urls(
-        self, run_id: str, urls: list[tuple[str, str]], parent_id: str, max_pages: int
+        self,
+        run_id: str,
+        urls: list[tuple[str, str, Message]],
+        parent_id: str,
+        max_pages: int,
     ) -> list[bool]:
-        """True for each (url, task id) whose fetch task should be sent: first sight of the
-        URL in the run, within the page cap (or a redelivered parent sending it again).
-        One round trip for all of them."""
+        """True for each (url, task id, message) whose fetch task should be sent: first
+        sight of the URL in the run, within the page cap (or a redelivered parent sending it
+        again); the message of each is registered with it. One round trip for all of them."""
         if not urls:
             return []
-        keys = [self._key(run_id, "seen"), self._key(run_id, "open"), self._key(run_id, "count")]
+        keys = [
+            self._key(run_id, "seen"),
+            self._key(run_id, "open"),
+            self._key(run_id, "count"),
+            self._key(run_id, "messages"),
+        ]
         args: list[Any] = [max_pages, RUN_TTL, parent_id, time.time()]
-        for url, task_id in urls:
-            args += [url, task_id]
+        for url, task_id, message in urls:
+            args += [url, task_id, json.dumps(message)]
         with redis_errors("admitting URLs"):
             result = cast(list[int], self._admit(keys=keys, args=args))
         return [bool(sent) for sent in result]
@@ -229,8 +260,10 @@ class Runs:
         *,
         tally: tuple[str, str] | None = None,
         closes: str | None = None,
+        message: Message | None = None,
     ) -> None:
-        """Register a task the run must wait for (parse and index hops, reschedules).
+        """Register a task the run must wait for (parse and index hops, reschedules), with
+        the `message` it is sent as (see `vanished`).
 
         `tally` (what, member) is added to one of the run's tallies in the same round trip,
         as `record` would (the fetch that sends a parse hop counts its URL as fetched).
@@ -242,18 +275,28 @@ class Runs:
             if tally is not None:
                 self._tally(pipe, run_id, tally[0], tally[1])
             self.queue_open(pipe, run_id, task_id)
+            if message is not None:
+                self._queue_messages(pipe, run_id, {task_id: message})
             if closes is not None:
                 pipe.zrem(self._key(run_id, "open"), closes)
+                pipe.hdel(self._key(run_id, "messages"), closes)
             pipe.execute()
 
-    def open_tasks(self, run_id: str, task_ids: list[str]) -> None:
-        """Register many tasks the run must wait for in one round trip (a reparse batch)."""
-        if not task_ids:
+    def open_tasks(self, run_id: str, messages: dict[str, Message]) -> None:
+        """Register many tasks the run must wait for, by id with their messages, in one
+        round trip (a reparse batch)."""
+        if not messages:
             return
         with redis_errors("opening tasks"):
             pipe = self.client.pipeline(transaction=False)
-            self.queue_open(pipe, run_id, *task_ids)
+            self.queue_open(pipe, run_id, *messages)
+            self._queue_messages(pipe, run_id, messages)
             pipe.execute()
+
+    def _queue_messages(self, pipe: Any, run_id: str, messages: dict[str, Message]) -> None:
+        key = self._key(run_id, "messages")
+        pipe.hset(key, mapping={task: json.dumps(message) for task, message in messages.items()})
+        pipe.expire(key, RUN_TTL)
 
     def queue_open(self, pipe: Any, run_id: str, *task_ids: str) -> None:
         """Queue on `pipe` the opening of tasks (as `open_task`), so a caller's own write
@@ -266,8 +309,9 @@ class Runs:
         with redis_errors("closing a task"):
             pipe = self.client.pipeline(transaction=True)
             pipe.zrem(self._key(run_id, "open"), task_id)
+            pipe.hdel(self._key(run_id, "messages"), task_id)
             pipe.zcard(self._key(run_id, "open"))
-            _, remaining = pipe.execute()
+            _, _, remaining = pipe.execute()
         if remaining == 0:
             self._mark_finished(run_id)
 
@@ -278,17 +322,20 @@ class Runs:
         with redis_errors("finishing a run"):
             if self.client.hsetnx(meta, "finished_at", time.time()):
                 self.client.hset(meta, "finished_server", self.server_id())
+            self.client.delete(self._key(run_id, "messages"))
         self.release(run_id)
 
     # one run per source ----------------------------------------------------------------
 
-    def acquire(self, source: str, run_id: str, queues: tuple[str, ...]) -> str | None:
+    def acquire(
+        self, source: str, run_id: str, queues: tuple[str, ...], resend: Resend | None = None
+    ) -> str | None:
         """Take the source's run lock for `run_id`: None when taken, else the run holding it.
 
         A lock whose run has settled (finished, or every open task lost), was interrupted by a
         Redis restart, or whose record is gone is stale and taken over; a run with no
-        progress is checked for vanished tasks first (`vanished`), so a run lost to a crash
-        does not block the source.
+        progress is checked for vanished tasks first (`vanished`, which sends them again
+        with `resend`), so a run lost to a crash does not block the source.
         """
         key = RUN_LOCK_PREFIX + source
         holder = "(unknown)"
@@ -300,13 +347,13 @@ class Runs:
                 if raw is None:
                     continue  # released between the two calls
                 holder = raw.decode()
-                if not self._stale(key, holder, queues):
+                if not self._stale(key, holder, queues, resend):
                     self._renew(key, holder)
                     return holder
                 self._release_if(keys=[key], args=[holder])
         return holder
 
-    def _stale(self, key: str, holder: str, queues: tuple[str, ...]) -> bool:
+    def _stale(self, key: str, holder: str, queues: tuple[str, ...], resend: Resend | None) -> bool:
         summary = self.summary(holder)
         if summary is None:
             left = int(self.client.ttl(key))
@@ -315,7 +362,7 @@ class Runs:
             # A run Redis restarted under cannot vouch for its bookkeeping: the crawl that
             # recovers what the crash lost must not wait for it.
             return True
-        self.vanished(holder, queues)
+        self.vanished(holder, queues, resend)
         after = self.summary(holder)
         return after is None or after.settled
 
@@ -459,14 +506,21 @@ class Runs:
         found = (self.summary(run_id.decode()) for run_id in ids)
         return [summary for summary in found if summary is not None]
 
-    def vanished(self, run_id: str, queues: tuple[str, ...]) -> set[str]:
-        """Open tasks of the run that no queue and no worker holds any more (and record them).
+    def vanished(
+        self, run_id: str, queues: tuple[str, ...], resend: Resend | None = None
+    ) -> set[str]:
+        """Open tasks of the run that no queue and no worker holds any more: with `resend`,
+        those whose message is registered are sent again; the rest are recorded as lost
+        and returned.
 
         Every live message of a task is either waiting in its queue's list or, once a
         worker took it (running, or waiting for its countdown), in kombu's `unacked` hash.
         A message moves between the two without a transaction, so a task counts as vanished
         only when two scans VANISH_RECHECK apart both miss it and it is still open after;
         one registered within VANISH_GRACE seconds may be in transit and is not counted.
+        Kombu's Redis transport pops a message before it records it as held, so a worker
+        killed (or cut off from Redis) in between takes the message with it: that is the
+        loss this recovers.
         """
         open_key = self._key(run_id, "open")
         with redis_errors("checking a run's tasks"):
@@ -487,6 +541,9 @@ class Runs:
             ordered = list(missing)
             still_open = self.client.zmscore(open_key, ordered) if ordered else []
             lost = {task for task, score in zip(ordered, still_open, strict=True) if score}
+        if lost and resend is not None:
+            lost -= self._resend(run_id, lost, resend)
+        with redis_errors("checking a run's tasks"):
             key = self._key(run_id, "vanished")
             pipe = self.client.pipeline(transaction=True)
             pipe.delete(key)
@@ -498,6 +555,28 @@ class Runs:
         if lost and still <= len(lost):
             self.release(run_id)  # nothing more will happen: the source may run again
         return lost
+
+    def _resend(self, run_id: str, lost: set[str], resend: Resend) -> set[str]:
+        """Send the registered message of each lost task again, under its own id; the ids
+        sent (they count as registered now, so they get VANISH_GRACE again)."""
+        ordered = sorted(lost)
+        with redis_errors("reading lost tasks' messages"):
+            raw = cast(
+                list[bytes | None], self.client.hmget(self._key(run_id, "messages"), ordered)
+            )
+        sent: set[str] = set()
+        for task_id, message in zip(ordered, raw, strict=True):
+            if message is None:
+                continue
+            name, kwargs = json.loads(message)
+            resend(name, kwargs, task_id)
+            sent.add(task_id)
+        if sent:
+            with redis_errors("re-registering lost tasks"):
+                self.client.zadd(
+                    self._key(run_id, "open"), dict.fromkeys(sent, time.time()), xx=True
+                )
+        return sent
 
     def _broker_task_ids(self, queues: tuple[str, ...]) -> set[str]:
         """Task ids of every message in the queues and in the unacknowledged hash."""

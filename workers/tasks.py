@@ -33,6 +33,7 @@ from workers.errors import (
     SearchUnavailable,
     StorageError,
 )
+from workers.frontier import StoredPage
 from workers.history import GONE_STATUSES, mark_gone
 from workers.indexbuffer import FLUSH_DELAY, Entry, FlushReport, settle
 from workers.parse import FeedError, parse_stored_page, read_page
@@ -176,21 +177,25 @@ def send_fetches(
     for hop in hops:
         first.setdefault(hop.url, hop)
     unique = list(first.values())
+    every = [hop.fetch_kwargs(source) for hop in unique]
     if run_id is None:
         admitted = [True] * len(unique)
         task_ids: list[str | None] = [None] * len(unique)
     else:
         ids = [child_task_id(run_id, "fetch", hop.url) for hop in unique]
-        pairs = [(hop.url, task_id) for hop, task_id in zip(unique, ids, strict=True)]
-        admitted = resources().runs.admit_urls(run_id, pairs, parent_id, max_pages)
+        for kwargs in every:
+            kwargs["run_id"] = run_id
+        triples = [
+            (hop.url, task_id, (fetch.name, kwargs))
+            for hop, task_id, kwargs in zip(unique, ids, every, strict=True)
+        ]
+        admitted = resources().runs.admit_urls(run_id, triples, parent_id, max_pages)
         task_ids = list(ids)
-    sends: list[tuple[dict[str, Any], str | None]] = []
-    for hop, task_id, admit in zip(unique, task_ids, admitted, strict=True):
-        if admit:
-            kwargs = hop.fetch_kwargs(source)
-            if run_id is not None:
-                kwargs["run_id"] = run_id
-            sends.append((kwargs, task_id))
+    sends = [
+        (kwargs, task_id)
+        for kwargs, task_id, admit in zip(every, task_ids, admitted, strict=True)
+        if admit
+    ]
     if len(sends) > 1:
         try:  # one pipeline of LPUSHes for all of them
             with app.producer_or_acquire() as producer, producer.batch():
@@ -240,12 +245,21 @@ def _send_hop(
     between) instead of in a second one when it returns.
     """
     task_id = child_task_id(run_id or new_run_id(), stage, key)
+    message = {**kwargs, "run_id": run_id}
     if run_id:
         closes = last_step_of.request.id if last_step_of is not None else None
-        resources().runs.open_task(run_id, task_id, tally=tally, closes=closes)
+        resources().runs.open_task(
+            run_id, task_id, tally=tally, closes=closes, message=(task.name, message)
+        )
         if last_step_of is not None:
             last_step_of.request.handed_over = True
-    task.apply_async(kwargs={**kwargs, "run_id": run_id}, task_id=task_id)
+    task.apply_async(kwargs=message, task_id=task_id)
+
+
+def resend_task(name: str, kwargs: dict[str, Any], task_id: str) -> None:
+    """Send a run's task again under its own id: its message vanished (workers.runs)."""
+    log.warning("task_resent", task=name, resent_id=task_id, url=kwargs.get("url"))
+    app.send_task(name, kwargs=kwargs, task_id=task_id)
 
 
 @app.task(base=IngestTask, bind=True, name="crawl.discover")
@@ -267,7 +281,7 @@ def discover(self: IngestTask, *, source: str, run_id: str | None = None, attemp
         return run_id or ""
     if run_id is None:  # sent without a run (a replayed dead letter): this task starts one
         run_id = new_run_id()
-        holder = res.runs.acquire(source, run_id, QUEUES)
+        holder = res.runs.acquire(source, run_id, QUEUES, resend_task)
         if holder is not None:
             log.info("crawl_still_running", run_id=holder)
             return holder
@@ -591,20 +605,26 @@ def start_reparse(source: str | None) -> tuple[str, int]:
     sent = 0
     for batch in res.frontier.parsed_page_batches(source):
         # One round trip opens the whole scan batch in the run; then each task is sent.
-        task_ids = [child_task_id(run_id, "reparse", page.url) for page in batch]
-        res.runs.open_tasks(run_id, task_ids)
-        for page, task_id in zip(batch, task_ids, strict=True):
-            parse_page.apply_async(
-                kwargs={
-                    "page_key": page.page_key, "url": page.url, "source": page.source,
-                    "archive_ref": page.archive_ref, "follow_links": False,
-                    "fetched_at": page.content_fetched_at, "robots_tag": page.robots_tag,
-                    "run_id": run_id,
-                },
-                task_id=task_id,
-            )  # fmt: skip
+        messages = {
+            child_task_id(run_id, "reparse", page.url): _reparse_kwargs(page, run_id)
+            for page in batch
+        }
+        res.runs.open_tasks(
+            run_id, {task_id: (parse_page.name, kwargs) for task_id, kwargs in messages.items()}
+        )
+        for task_id, kwargs in messages.items():
+            parse_page.apply_async(kwargs=kwargs, task_id=task_id)
         sent += len(batch)
     return run_id, sent
+
+
+def _reparse_kwargs(page: StoredPage, run_id: str) -> dict[str, Any]:
+    """A stored page's parse task: its documents only, its fetch time kept."""
+    return {
+        "page_key": page.page_key, "url": page.url, "source": page.source,
+        "archive_ref": page.archive_ref, "follow_links": False,
+        "fetched_at": page.content_fetched_at, "robots_tag": page.robots_tag, "run_id": run_id,
+    }  # fmt: skip
 
 
 def start_crawl(source: str) -> str:
@@ -616,7 +636,7 @@ def start_crawl(source: str) -> str:
     res = resources()
     res.sources.get(source)  # fail fast on an unknown source, before anything is queued
     run_id = new_run_id()
-    holder = res.runs.acquire(source, run_id, QUEUES)
+    holder = res.runs.acquire(source, run_id, QUEUES, resend_task)
     if holder is not None:
         raise RunInProgress(
             f"source {source!r} is being crawled by run {holder}: not starting a second "
@@ -624,9 +644,10 @@ def start_crawl(source: str) -> str:
             run_id=holder,
         )
     task_id = child_task_id(run_id, "discover", source)
-    res.runs.start(run_id, source, task_id)
+    kwargs = {"source": source, "run_id": run_id}
+    res.runs.start(run_id, source, task_id, (discover.name, kwargs))
     res.runs.note_start(source, time.time())
-    discover.apply_async(kwargs={"source": source, "run_id": run_id}, task_id=task_id)
+    discover.apply_async(kwargs=kwargs, task_id=task_id)
     return run_id
 
 

@@ -188,8 +188,8 @@ def test_a_batch_of_opened_tasks_keeps_the_run_open_until_the_last_one_closes() 
     run_id = new_run_id()
     runs.start(run_id, "*", None)
     task_ids = [f"{run_id}-reparse-{n}" for n in range(7)]
-    runs.open_tasks(run_id, task_ids)
-    runs.open_tasks(run_id, [])
+    runs.open_tasks(run_id, {task_id: ("parse.page", {}) for task_id in task_ids})
+    runs.open_tasks(run_id, {})
 
     summary = runs.summary(run_id)
     assert summary is not None
@@ -203,3 +203,36 @@ def test_a_batch_of_opened_tasks_keeps_the_run_open_until_the_last_one_closes() 
     summary = runs.summary(run_id)
     assert summary is not None
     assert (summary.state, summary.finished_at is not None) == ("done", True)
+
+
+def test_a_vanished_task_is_sent_again_with_its_registered_message() -> None:
+    """A task open in a run whose message no queue and no worker holds is sent again under
+    its own id with the message it was registered with; one registered without a message
+    is lost (the run is incomplete); a closed task leaves no message behind."""
+    client = redis.Redis.from_url(_require("REDIS_URL"))
+    runs = Runs(client)
+    run_id = new_run_id()
+    runs.start(run_id, "*", None)
+    kwargs = {"url": "http://news.test/a", "source": "s", "run_id": run_id}
+    runs.open_tasks(run_id, {"t-kept": ("crawl.fetch", kwargs), "t-done": ("parse.page", {})})
+    runs.open_task(run_id, "t-bare")
+    runs.close_task(run_id, "t-done")
+    assert client.hkeys(f"run:{run_id}:messages") == [b"t-kept"]
+    # Registered long enough ago to count as vanished, and in no queue of this test.
+    client.zadd(f"run:{run_id}:open", {"t-kept": 1.0, "t-bare": 1.0})
+    sent: list[tuple[str, dict[str, object], str]] = []
+
+    lost = runs.vanished(run_id, ("no-such-queue",), lambda *msg: sent.append(msg))
+
+    assert sent == [("crawl.fetch", kwargs, "t-kept")]
+    assert lost == {"t-bare"}
+    summary = runs.summary(run_id)
+    assert summary is not None
+    assert (summary.open_tasks, summary.vanished_tasks) == (2, 1)
+    assert summary.incomplete == "tasks_vanished"
+    # The one sent again counts from now: not vanished while it may be in transit.
+    assert runs.vanished(run_id, ("no-such-queue",), lambda *msg: sent.append(msg)) == {"t-bare"}
+    assert len(sent) == 1
+    runs.close_task(run_id, "t-kept")
+    runs.close_task(run_id, "t-bare")
+    assert not client.exists(f"run:{run_id}:messages")
