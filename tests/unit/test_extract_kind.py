@@ -487,3 +487,36 @@ def test_dated_front_page_without_cards_or_headline_links_is_one_post() -> None:
     assert decide_kind(replace(one_post, cards=MIN_LISTING_TEASERS)).kind == "listing"
     entries = replace(one_post, span_datelines=ENTRIES_MIN_DATELINES)
     assert decide_kind(entries).kind == "listing"
+
+
+def test_page_with_faq_markup_and_no_article_evidence_is_a_service_page() -> None:
+    """FAQ markup on a page that nothing declares, dates, credits or names as a story marks a
+    service page (a grid of cards with it is a listing); a dated page with it is an article."""
+    faq = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": "How soon can the movers come?",
+                "acceptedAnswer": {"@type": "Answer", "text": "Most weeks within two days."},
+            }
+        ],
+    }
+    prose = "".join(
+        f"<p>Our crews have moved flats and offices across the valley for {n + 5} years, with "
+        "padded vans, their own ramps and a fixed price agreed before the first box is lifted, "
+        "so that nothing on moving day comes as a surprise to the customer.</p>"
+        for n in range(4)
+    )
+    html = f"""<html><head><script type="application/ld+json">{json.dumps(faq)}</script></head>
+      <body><main><h1>Movers in the valley</h1>{prose}</main></body></html>"""
+    url = "https://movers.example/valley/movers"
+    result = extract(html, url)
+    assert result.kind == "other"
+    assert result.reason is not None and "FAQ" in result.reason
+    dated = html.replace("<main>", '<main><time datetime="2025-04-02">2 April 2025</time>')
+    assert extract(dated, url).kind == "article"
+    evidence = _evidence(url=url, types=frozenset({"faqpage", "question"}))
+    assert decide_kind(evidence).kind == "other"
+    assert decide_kind(replace(evidence, teasers=MIN_LISTING_TEASERS)).kind == "listing"

@@ -78,6 +78,10 @@ _FORUM_TYPES = frozenset({"discussionforumposting", "qapage"})
 # Measured on the wcxb tune split: every article page with product markup also declares an
 # article type; six product and service pages with product markup alone were typed article.
 _REVIEW_TYPES = frozenset({"review", "criticreview", "userreview"})
+# Questions-and-answers markup, which shops and service pages add for search engines. Measured
+# on the wcxb tune split: no page with it and without any evidence point is an article; three
+# service, one product and one collection page of that kind were typed article.
+_FAQ_TYPES = frozenset({"faqpage"})
 # Path segments of service, shop, forum and documentation pages (a story slug under them,
 # "/about/blog/how-we-test-pipes", still reads as an article).
 _OTHER_SEGMENTS = frozenset(
@@ -448,11 +452,13 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
     if undated and not _ARTICLE_SEGMENTS.intersection(segments):
         # Neither dated nor declared: a page of code listings is documentation, credited or
         # not; with no evidence at all, a page with a buy button is a product page (or a
-        # shop's grid, with cards).
+        # shop's grid, with cards), and one with FAQ markup a service page.
         if evidence.code_blocks >= DOC_MIN_CODE_BLOCKS:
             return KindDecision("other", "documentation page (code listings, no date)")
         if points == 0 and evidence.shop_button:
             return no_story(cards, "product page (buy button, no article evidence)", evidence.url)
+        if points == 0 and evidence.types & _FAQ_TYPES:
+            return no_story(cards, "service page (FAQ markup, no article evidence)", evidence.url)
     if service_url(evidence.url) and not story_url(evidence.url):
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
     # A listing section names what it lists: /tag/harbour, /collections/rain-jackets.
