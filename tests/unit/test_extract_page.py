@@ -64,7 +64,8 @@ def _fake_scan(selector: str, count: int):  # type: ignore[no-untyped-def]
             )
             for n in range(count)
         ]
-        return TeaserScan(teasers=teasers, blocks=list(tree.tags[0].select(selector)))
+        blocks = list(tree.tags[0].select(selector))
+        return TeaserScan(teasers=teasers, blocks=blocks, block_links=count)
 
     return scan
 

@@ -469,3 +469,68 @@ def test_topic_pages_price_comparisons_and_deals_are_not_teasers() -> None:
         "https://news.example/news,1003.html",
         "https://news.example/news,1004.html",
     ]
+
+
+_SECTION_RAIL = """<html><body><article><h1>Town hall adopts the new budget</h1>
+<p>The council passed the budget for next year after a long debate on Thursday.</p>
+</article>
+<section class="rail">
+ <div class="rail-item"><a href="/politics/town-council/"><img src="/s.jpg">
+  <span>Town council: all the latest articles</span></a></div>
+ <div class="rail-item"><a href="/politics/town-council/20250301-4411/">
+  <span>Mayor promises a decision on the tram line before summer</span></a></div>
+ <div class="rail-item"><a href="/politics/town-council/20250228-4398/">
+  <span>Opposition asks for an audit of the harbour project costs</span></a></div>
+</section>
+<aside class="box"><h3>From the newsroom</h3><ul>
+ <li><a href="/culture/20250301-4420/">Museum night draws record crowds to the old town</a></li>
+ <li><a href="/newsroom-podcast">Our weekly podcast on politics in the region</a></li>
+ <li><a href="/help/contact-us/">Questions about your subscription and delivery</a></li>
+ <li><a href="/sport/20250301-4425/">Rowing club wins the regional cup for a third time</a></li>
+</ul></aside>
+</body></html>"""
+
+
+def test_links_to_sections_and_service_pages_are_not_teasers() -> None:
+    """A card whose link holds other stories' path as its own ("/politics/town-council/")
+    leads to their section; on a site whose pages carry ids, a numberless link with a short
+    last segment leads to a service page. Neither is a teaser; the stories beside them are."""
+    scan = _scan_html(_SECTION_RAIL, "https://news.example/politics/town-council/20250301-4400/")
+    assert [teaser.url for teaser in scan.teasers] == [
+        "https://news.example/politics/town-council/20250301-4411/",
+        "https://news.example/politics/town-council/20250228-4398/",
+        "https://news.example/culture/20250301-4420/",
+        "https://news.example/sport/20250301-4425/",
+    ]
+    assert scan.block_links == 7  # what the page points to, for its kind, counts them all
+
+
+def test_numberless_links_stay_stories_on_a_site_without_ids() -> None:
+    """Where the page's own URL carries no number, short numberless slugs are its stories."""
+    html = """<html><body><article><h1>Town hall adopts the new budget</h1>
+    <p>The council passed the budget for next year after a long debate on Thursday.</p>
+    </article><aside><h3>Read next</h3><ul>
+     <li><a href="/museum-night-record">Museum night draws record crowds to the old town</a></li>
+     <li><a href="/rowing-cup-win">Rowing club wins the regional cup for a third time</a></li>
+    </ul></aside></body></html>"""
+    scan = _scan_html(html, "https://news.example/town-hall-budget")
+    assert [teaser.url for teaser in scan.teasers] == [
+        "https://news.example/museum-night-record",
+        "https://news.example/rowing-cup-win",
+    ]
+
+
+def test_a_section_link_heading_a_block_still_names_it() -> None:
+    """The bare link to a section printed above a block's cards names the block."""
+    items = "".join(
+        f'<li><a href="/news/2025/03/0{n}/story-{n}.html">{title}</a></li>'
+        for n, title in enumerate(_HEADLINES[:3], start=1)
+    )
+    html = (
+        "<html><body><article><h1>Town hall adopts the new budget</h1><p>The council passed"
+        " the budget after a long debate.</p></article><div class='ranking'>"
+        f"<a href='/ranking/'>Most read</a><ul>{items}</ul></div></body></html>"
+    )
+    scan = _scan_html(html, "https://news.example/news/2025/03/04/budget.html")
+    assert [teaser.headline for teaser in scan.teasers] == _HEADLINES[:3]
+    assert {teaser.block for teaser in scan.teasers} == {"Most read"}

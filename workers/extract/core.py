@@ -148,7 +148,7 @@ def _evidence(
     return KindEvidence(
         url=url,
         words=article.word_count,
-        teasers=len(scan.teasers),
+        teasers=scan.block_links,
         cards=scan.cards,
         declares_article=structured.declares_article or article.provenance.get("body") == "rule",
         # htmldate's fallback date (provenance "library") is not the page's own evidence.
@@ -229,7 +229,7 @@ def _scan_teasers(tree: Tree) -> TeaserScan:
 
 
 def _not_article(url: str, scan: TeaserScan, links: list[str], reason: str) -> PageExtraction:
-    decision = no_story(max(len(scan.teasers), scan.cards), reason, url)
+    decision = no_story(max(scan.block_links, scan.cards), reason, url)
     return PageExtraction(
         kind=decision.kind, url=url, teasers=list(scan.teasers), links=links, reason=decision.reason
     )

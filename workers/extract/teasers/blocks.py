@@ -10,11 +10,11 @@ from bs4 import Tag
 from workers.extract.flags import EXCLUDED
 from workers.extract.patterns import RELATED_LABEL
 from workers.extract.teasers.cards import Card
+from workers.extract.teasers.stories import site_of
 from workers.extract.teasers.tree import Tree
 from workers.extract.teasers.vocab import (
     BLOCK_MAX_OVERHEAD,
     BLOCK_TITLE_TOKENS,
-    COUNTRY_TLD_CHARS,
     GRID_MIN_CARDS,
     GRID_OVERHEAD_PER_CARD,
     HEADING_ELEMENT_MAX_CHARS,
@@ -29,12 +29,10 @@ from workers.extract.teasers.vocab import (
     MIN_BLOCK_CARDS,
     PANE_MAX_DEPTH,
     PANE_TOKENS,
-    SECOND_LEVEL,
     STOP,
 )
 from workers.extract.text import clean_visible
 from workers.models import Teaser
-from workers.urls import host_of
 
 
 @dataclass(slots=True)
@@ -47,6 +45,9 @@ class TeaserScan:
     # Cards found before they are grouped into blocks: a card that no printed block keeps
     # (a lone card, a row of links to other sites) still shows the page is made of cards.
     cards: int = 0
+    # Links the printed blocks hold, those to section and service pages among them: how
+    # much of the page points elsewhere (kind evidence), not how many teasers it shows.
+    block_links: int = 0
 
 
 # --- blocks ---------------------------------------------------------------------------------
@@ -211,8 +212,9 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
             if name:
                 names.append(name)
     scan = TeaserScan(cards=len(cards))
-    site = _site_of(seen_on)
+    site = site_of(seen_on)
     printed: set[tuple[str | None, tuple[str, ...]]] = set()
+    counted: set[tuple[str | None, tuple[str, ...]]] = set()
     outer_end = -1
     for container in sorted(blocks):
         members, names = blocks[container]
@@ -229,14 +231,20 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
         related = bool(labels) or bool(heading and RELATED_LABEL.match(heading))
         if len(unique) < MIN_BLOCK_CARDS and not related:
             continue
-        if not related and not any(card.image or _site_of(card.url) == site for card in unique):
+        if not related and not any(card.image or site_of(card.url) == site for card in unique):
             continue  # bare links to other sites: sources or shop links, not story teasers
         if container >= outer_end:
             scan.blocks.append(tree.tags[container])
             outer_end = tree.end[container]
         block_name = heading or (labels[0] if labels else None)
-        key = (block_name, tuple(card.url for card in unique))
-        if key in printed:
+        every = (block_name, tuple(card.url for card in unique))
+        if every not in counted:
+            counted.add(every)
+            scan.block_links += len(unique)
+        # a card leading to a section or service page shapes the block but is no teaser
+        shown = [card for card in unique if not card.section]
+        key = (block_name, tuple(card.url for card in shown))
+        if not shown or key in printed:
             continue  # the same block again (responsive or carousel copies)
         printed.add(key)
         scan.teasers.extend(
@@ -249,7 +257,7 @@ def assemble(tree: Tree, cards: list[Card], seen_on: str) -> TeaserScan:
                 image=card.image,
                 block=block_name,
             )
-            for position, card in enumerate(unique)
+            for position, card in enumerate(shown)
         )
     return scan
 
@@ -276,11 +284,3 @@ def _pane_of(tree: Tree, container: int, node: int) -> int:
         node = tree.parent[node]
         steps += 1
     return -1
-
-
-def _site_of(url: str) -> str:
-    """The publisher's name in a URL's host: "bbc" for both www.bbc.co.uk and bbc.com."""
-    labels = host_of(url).split(".")
-    if len(labels) > 2 and len(labels[-1]) == COUNTRY_TLD_CHARS and labels[-2] in SECOND_LEVEL:
-        return labels[-3]
-    return labels[-2] if len(labels) >= 2 else labels[0]

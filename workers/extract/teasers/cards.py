@@ -15,7 +15,12 @@ from workers.extract.images import (
     srcset_src,
 )
 from workers.extract.patterns import READ_MORE_LABEL, RELATED_LABEL
-from workers.extract.teasers.stories import headline_ish, is_commerce
+from workers.extract.teasers.stories import (
+    headline_ish,
+    is_commerce,
+    is_section,
+    section_paths,
+)
 from workers.extract.teasers.tree import Tree
 from workers.extract.teasers.vocab import (
     CAPTION_TOKENS,
@@ -62,6 +67,8 @@ class Card:
     label: str | None
     # in a shop/job/coupon widget or linking to such a page (see COMMERCE_MAX_SHARE)
     commerce: bool = False
+    # linking to a section, topic or service page: it may head a block, never be a teaser
+    section: bool = False
 
     @property
     def heading_like(self) -> bool:
@@ -97,11 +104,13 @@ def find_cards(tree: Tree) -> list[Card]:
         anchors_of.setdefault(top, []).append(a)
     cards: list[Card] = []
     last_end = -1
+    under, numbered = section_paths(tree)
     for top in sorted(anchors_of):
         if top < last_end:  # nested inside a card already read
             continue
         card = _read_card(tree, top, anchors_of[top])
         if card is not None:
+            card.section = is_section(card.url, tree.page_url, under, numbered)
             cards.append(card)
             last_end = tree.end[top]
     return cards

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from workers.extract.flags import COMMERCE, EXCLUDED, IN_HEADING
@@ -10,6 +11,7 @@ from workers.extract.teasers.tree import Tree
 from workers.extract.teasers.vocab import (
     COMMERCE_HOST_LABELS,
     COMMERCE_SEGMENTS,
+    COUNTRY_TLD_CHARS,
     HEADINGS,
     HEADLINE_CJK_WINDOW,
     HEADLINE_MIN_CHARS,
@@ -19,10 +21,18 @@ from workers.extract.teasers.vocab import (
     NON_STORY_SEGMENTS,
     NON_STORY_SUFFIXES,
     OFF_SITE_HOSTS,
+    SECOND_LEVEL,
+    SECTION_MAX_WORDS,
     TITLE_MIN_CHARS,
 )
 from workers.extract.text import CJK_RE, clean_visible
-from workers.urls import first_host_label, normalize_url
+from workers.urls import first_host_label, host_of, normalize_url
+
+_DIGIT = re.compile(r"\d")
+# Words of a URL slug, and the file names and suffixes of a section's index page.
+_WORD_SPLIT = re.compile(r"[-_+.,~]+")
+_INDEX = re.compile(r"(index|default|start|home)(\.[a-z]{2,5})?")
+_PAGE_SUFFIX = re.compile(r"\.(html?|php|aspx?|jsp|cms)$")
 
 
 def aggregate(tree: Tree) -> None:
@@ -155,6 +165,65 @@ def headline_ish(text: str) -> bool:
     if len(text) >= HEADLINE_MIN_CHARS and text.count(" ") >= HEADLINE_MIN_SPACES:
         return True
     return len(CJK_RE.findall(text[:HEADLINE_CJK_WINDOW])) >= HEADLINE_MIN_CJK
+
+
+def section_paths(tree: Tree) -> tuple[set[str], bool]:
+    """The paths the page's own URLs and its story links lie under, and whether its own
+    URL names an item by a number (an id or a date).
+
+    A story link whose path holds another story's (or the page's) path as a leading part
+    ("/politics/" under "/politics/2024/some-story") leads to the section they sit in.
+    """
+    under: set[str] = set()
+    numbered = False
+    for url in (*tree.self_urls, *tree.story.values()):
+        parts = urlsplit(url)
+        segments = _segments(parts.path)
+        host = parts.hostname or ""
+        under.update(host + "/" + "/".join(segments[:k]) for k in range(1, len(segments)))
+        if url in tree.self_urls and _DIGIT.search(parts.path):
+            numbered = True
+    return under, numbered
+
+
+def is_section(url: str, site_url: str, under: set[str], numbered: bool) -> bool:
+    """True for a link to a section, topic or service page rather than to a content item.
+
+    Judged on a page whose own URL names it by a number (an item page: an id or a date):
+    another story (or the page) lies under the link's path, or the link carries no number
+    and its last path segment is a few words at most ("/politics/politics-government/",
+    "/all-about-america", "/help/handling/").
+    """
+    parts = urlsplit(url)
+    segments = _segments(parts.path)
+    if not numbered or not segments:
+        return False  # a page named by words: its items and sections look alike
+    host = parts.hostname or ""
+    if host + "/" + "/".join(segments) in under:
+        return True
+    if _DIGIT.search(parts.path) or _DIGIT.search(parts.query):
+        return False
+    if site_of(url) != site_of(site_url):
+        return False  # another site's links say nothing of this one's sections
+    return len(_WORD_SPLIT.split(segments[-1])) <= SECTION_MAX_WORDS
+
+
+def site_of(url: str) -> str:
+    """The publisher's name in a URL's host: "bbc" for both www.bbc.co.uk and bbc.com."""
+    labels = host_of(url).split(".")
+    if len(labels) > 2 and len(labels[-1]) == COUNTRY_TLD_CHARS and labels[-2] in SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
+
+
+def _segments(path: str) -> list[str]:
+    """The path's segments, an index page's file name and a page suffix left out."""
+    segments = [segment for segment in path.lower().split("/") if segment]
+    if segments and _INDEX.fullmatch(segments[-1]):
+        segments.pop()
+    if segments:
+        segments[-1] = _PAGE_SUFFIX.sub("", segments[-1])
+    return segments
 
 
 def is_commerce(tree: Tree, element: int, url: str) -> bool:

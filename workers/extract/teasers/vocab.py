@@ -67,6 +67,9 @@ LABEL_MAX_CHARS = 40
 HEADING_MAX_LINKS = 2
 # Without a related-style heading or label, a block needs this many cards.
 MIN_BLOCK_CARDS = 2
+# A numberless link on a site whose pages carry ids, with a last path segment of at most
+# this many words, leads to a section, topic or service page ("/politics-government/").
+SECTION_MAX_WORDS = 3
 # A card's summary is an element holding at least this much text, cut to at most that much.
 SUMMARY_MIN_CHARS = 20
 SUMMARY_MAX_CHARS = 1000
