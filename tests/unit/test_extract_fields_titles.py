@@ -126,3 +126,10 @@ def test_a_trailing_section_the_url_files_the_story_under_is_stripped() -> None:
     article = extract(page, "https://harbourpost.example/2026/05/pier").article
     assert article is not None
     assert article.title == "Ferry pier plans move ahead | 2026"
+
+
+def test_an_h1_set_in_capitals_does_not_outvote_the_declared_title() -> None:
+    page = _page("Ferry pier plans: what comes next", "FERRY PIER PLANS IN 2026: WHAT COMES NEXT")
+    article = extract(page, "https://harbourpost.example/news/pier").article
+    assert article is not None
+    assert article.title == "Ferry pier plans: what comes next"

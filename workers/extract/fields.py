@@ -150,12 +150,14 @@ def _printed_headline(headings: list[str], declared: str, structured: Structured
 
     Not when the two hold the same words and differ only in spacing or punctuation (an <h1>
     whose kicker and headline are separate elements reads "KickerHeadline"), nor when the
-    <h1> is the site's name, nor on a page that declares a news article.
+    <h1> is the site's name, nor when it is set in capitals (a banner style whose wording is
+    often a variant; the declared title keeps the written case), nor on a page that declares
+    a news article.
     """
     if len(headings) != 1 or structured.types & _NEWS_TYPES:
         return None
     heading = headings[0]
-    if len(heading.split()) < MIN_HEADLINE_WORDS:
+    if len(heading.split()) < MIN_HEADLINE_WORDS or heading.isupper():
         return None
     if _compact(heading) == _compact(declared):
         return None
