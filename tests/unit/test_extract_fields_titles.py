@@ -133,3 +133,23 @@ def test_an_h1_set_in_capitals_does_not_outvote_the_declared_title() -> None:
     article = extract(page, "https://harbourpost.example/news/pier").article
     assert article is not None
     assert article.title == "Ferry pier plans: what comes next"
+
+
+def test_a_long_declared_headline_cut_at_a_word_gives_way_to_the_whole_one() -> None:
+    whole = (
+        "Ferry pier plans move ahead as the harbour board backs a new footpath, a cycle lane "
+        "and two more berths (with a caf\u00e9 by the water)"
+    )
+    cut = whole[: whole.rindex(" (with")] + " (with"
+    paragraphs = "".join(f"<p>{_STORY}</p>" for _ in range(5))
+    page = (
+        f"<html><head><title>{whole} | Harbour Post</title>"
+        f'<script type=\'application/ld+json\'>{{"@type": "BlogPosting", '
+        f'"headline": "{cut}"}}</script>'
+        f"<meta property='og:title' content='{whole} | Harbour Post'>"
+        "<meta property='og:site_name' content='Harbour Post'></head>"
+        f"<body><article>{paragraphs}</article></body></html>"
+    )
+    article = extract(page, "https://harbourpost.example/news/pier").article
+    assert article is not None
+    assert article.title == whole

@@ -51,6 +51,8 @@ _NON_WORD = re.compile(r"\W+")
 _SEPARATOR_CHARS = frozenset(" -:\u2013\u2014")
 _MARKUP_CHARS = frozenset(' #*_"\u201c\u201d')
 _MIN_SITE_KEY = 3
+# A declared title this long that another declared title carries on was cut short.
+_MIN_CUT_TITLE = 90
 
 
 @dataclass(slots=True)
@@ -90,7 +92,7 @@ def pick_title(page: Page, structured: Structured, excluded: list[bool], url: st
         Found(_strip_site_name(html.unescape(value.text), structured, url), value.source)
         for value in structured.titles
     ]
-    declared = [found for found in declared if found.value]
+    declared = _untruncated([found for found in declared if found.value])
     heading_keys = [fold(heading) for heading in headings]
     for candidate in declared:
         key = fold(candidate.value)
@@ -143,6 +145,18 @@ def _title_opening(page: Page, structured: Structured, url: str, tag_title: str)
         if len(key) >= _MIN_TITLE_KEY and f"{tag_key} ".startswith(f"{key} "):
             return heading
     return None
+
+
+def _untruncated(declared: list[Found]) -> list[Found]:
+    """The declared titles, a long first one cut short (a schema.org headline is held to 110
+    characters, and plugins cut it at a word) put behind a later one that carries it on."""
+    if not declared or len(declared[0].value) < _MIN_CUT_TITLE:
+        return declared
+    key = fold(declared[0].value)
+    for index, found in enumerate(declared[1:], 1):
+        if fold(found.value).startswith(f"{key} "):
+            return [found, *declared[:index], *declared[index + 1 :]]
+    return declared
 
 
 def _printed_headline(headings: list[str], declared: str, structured: Structured) -> str | None:
