@@ -534,3 +534,17 @@ def test_a_section_link_heading_a_block_still_names_it() -> None:
     scan = _scan_html(html, "https://news.example/news/2025/03/04/budget.html")
     assert [teaser.headline for teaser in scan.teasers] == _HEADLINES[:3]
     assert {teaser.block for teaser in scan.teasers} == {"Most read"}
+
+
+def test_a_badge_inside_a_wrapped_headline_is_left_out() -> None:
+    """A heading whose link wraps the headline's own element ("h2 > a > span") keeps the
+    badge printed first in it ("Live") out of the headline."""
+    cards = "".join(
+        f'<li class="list-item"><h2><a href="/politics/2025/03/0{n}/story-{n}/">'
+        '<span class="list-headline__text"><span class="label-live"><span>Live</span></span>'
+        f"<span>{title}</span></span></a></h2></li>"
+        for n, title in enumerate(_HEADLINES[:3], start=1)
+    )
+    html = f"<html><body><h1>Budget day</h1><ul class='more'>{cards}</ul></body></html>"
+    scan = _scan_html(html, "https://news.example/politics/2025/03/04/budget/")
+    assert [teaser.headline for teaser in scan.teasers] == _HEADLINES[:3]

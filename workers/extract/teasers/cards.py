@@ -210,6 +210,7 @@ def _without_prefixes(tree: Tree, head: int, text: str | None = None) -> str:
     """
     if text is None:
         text = clean_visible(tree.tags[head].get_text(" "))
+    head = _core(tree, head)
     j, stop = head + 1, tree.end[head]
     while j < stop and text:
         if not tree.text[j]:
@@ -235,6 +236,23 @@ def _without_prefixes(tree: Tree, head: int, text: str | None = None) -> str:
         if suffix and text.endswith(suffix) and len(suffix) < len(text):
             text = text[: -len(suffix)].rstrip(LABEL_TRIM)
     return text
+
+
+def _core(tree: Tree, head: int) -> int:
+    """The innermost element holding all of a headline element's text (h2 > a > span)."""
+    while True:
+        kids = [k for k in _children(tree, head) if tree.text[k]]
+        if len(kids) != 1 or tree.text[kids[0]] != tree.text[head]:
+            return head
+        head = kids[0]
+
+
+def _children(tree: Tree, node: int) -> list[int]:
+    kids, k = [], node + 1
+    while k < tree.end[node]:
+        kids.append(k)
+        k = tree.end[k]
+    return kids
 
 
 # A link text longer than this wraps a whole card (headline, summary); its first line is read.
