@@ -459,8 +459,13 @@ def test_declared_dated_uncredited_page_under_a_service_path_is_other() -> None:
     assert decide_kind(grid).kind == "listing"
     # A credit, a story slug or a news path under the same section keeps the story.
     assert decide_kind(replace(service, has_authors=True)).kind == "article"
-    slug = replace(service, url="https://ledgerworks.example/services/how-we-run-payroll-checks")
+    slug = replace(service, url="https://ledgerworks.example/support/how-we-run-payroll-checks")
     assert decide_kind(slug).kind == "article"
+    # Under a section of what the site sells, a slug names the service, not a story.
+    offer = replace(service, url="https://ledgerworks.example/services/payroll-for-small-firms/")
+    assert decide_kind(offer).kind == "other"
+    assert decide_kind(replace(offer, declares_article=False, has_date=False)).kind == "other"
+    assert decide_kind(replace(offer, has_authors=True)).kind == "article"
     news = replace(service, url="https://ledgerworks.example/support/news/payroll-2024/")
     assert decide_kind(news).kind == "article"
     # Encyclopedia and news paths (/wiki/, /doc/) are not service paths here.

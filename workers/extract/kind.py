@@ -158,6 +158,13 @@ _SERVICE_PAGE_SEGMENTS = frozenset(
         "contact-us",
     }
 )
+# The part of _SERVICE_PAGE_SEGMENTS that names what a site sells, where site software also
+# slugs each page's name (/services/app-development-company/). Measured on the wcxb tune
+# split: of the 33 pages under them (and under no blog or news path) that credit no author,
+# none is an article, whatever their declaration, date or slug.
+_SELLING_SEGMENTS = frozenset(
+    {"services", "service", "solutions", "pricing", "plans", "product", "products", "shop", "store"}
+)
 # Path segments (any but the last) and first host labels of discussion threads. Measured on
 # the wcxb tune split: 34 forum pages and no article without declared article markup.
 _FORUM_SEGMENTS = frozenset(
@@ -362,6 +369,11 @@ def _service_page_path(url: str) -> bool:
     )
 
 
+def _selling_path(url: str) -> bool:
+    """A path under a section of what the site sells (/services/, /products/, /pricing/)."""
+    return bool(_SELLING_SEGMENTS.intersection(_segments(url) or []))
+
+
 def site_root(url: str) -> bool:
     """The home page of a site: no path and no query."""
     try:
@@ -414,15 +426,17 @@ def decide_kind(evidence: KindEvidence) -> KindDecision:
         # length, however many cards surround it (a 100-word wire story under a grid).
         return KindDecision("article")
     if (
-        evidence.declares_article
-        and evidence.has_date
-        and not evidence.has_authors
-        and not story_url(evidence.url)
+        not evidence.has_authors
         and _service_page_path(evidence.url)
+        and (
+            _selling_path(evidence.url)
+            or (evidence.declares_article and evidence.has_date and not story_url(evidence.url))
+        )
     ):
         # Site software declares and dates every page it serves (og:type article, a modified
         # time); with no author credited and no story slug, a service, shop or manual URL
-        # outweighs those two points (a grid of cards there is still a listing).
+        # outweighs those two points, and a URL of what the site sells outweighs a slug too
+        # (a grid of cards there is still a listing).
         if teasers >= LISTING_MIN_TEASERS and words < LISTING_WORDS_PER_TEASER * teasers:
             return KindDecision("listing")
         return KindDecision("other", "service, shop, forum or documentation page (URL)")
