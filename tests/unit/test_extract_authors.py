@@ -74,3 +74,35 @@ def test_a_date_behind_a_dash_is_cut_from_the_byline(raw: list[str], names: list
 def test_a_site_team_or_desk_credited_as_a_whole_is_kept(raw: list[str], names: list[str]) -> None:
     """A company team or a desk signing as a whole is a credit; a role after a name is not."""
     assert clean_names(raw)[0] == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        (["Written by", "Nora Quill", "Last updated on:"], ["Nora Quill"]),
+        (["Tue, 14 Oct, 2025 - 09:12"], []),
+        (["WHERE TO BUY", "Ivo Brandt"], ["Ivo Brandt"]),
+        (["About the author", "Learn More"], []),
+        (["June Carter", "Jan de Vries", "Sun Li"], ["June Carter", "Jan de Vries", "Sun Li"]),
+    ],
+)
+def test_date_words_and_widget_labels_are_not_names(raw: list[str], names: list[str]) -> None:
+    """A byline box's "Last updated" label, a date line's weekday and a widget's label are
+    furniture; a name holding a month or a weekday as one of its words is still a name."""
+    assert clean_names(raw)[0] == names
+
+
+def test_a_bold_about_line_still_ends_the_story_as_a_sign_off() -> None:
+    """'About Acme Media' in bold after the story is the sign-off's furniture: it and what
+    follows stay out of the body, and it is no author."""
+    paragraphs = "".join(f"<p>{_STORY}</p>" for _ in range(4))
+    html = (
+        "<html><head><title>Council passes budget</title></head><body><article>"
+        f"<h1>Council passes budget</h1><p class='byline'>By Nora Quill</p>{paragraphs}"
+        "<p><strong>About Acme Media</strong></p><p>Acme Media runs four sites.</p>"
+        "</article></body></html>"
+    )
+    article = extract(html, "https://news.example/2025/10/14/budget").article
+    assert article is not None
+    assert article.authors == ["Nora Quill"]
+    assert "Acme Media" not in article.body

@@ -117,7 +117,8 @@ _DESK = re.compile(
 _IN_SECTIONS = re.compile(r",\s+in\s+.*$")
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 _DATE_TAIL = re.compile(
-    r"\s*(?:[|,\u2013\u2014-]\s*)?(?:updated|published|posted|aktualisiert|veröffentlicht|"
+    r"\s*(?:[|,\u2013\u2014-]\s*)?(?:(?:last|zuletzt)\s+)?(?:updated|published|posted|"
+    r"aktualisiert|veröffentlicht|"
     r"mis à jour|publié|actualizado|publicado)\b.*$",
     re.IGNORECASE,
 )
@@ -125,6 +126,17 @@ _DATE_TAIL = re.compile(
 _DASH_DATE_TAIL = re.compile(r"\s+[-\u2013\u2014|]\s+[^-\u2013\u2014|]*\d[^-\u2013\u2014|]*$")
 _MAX_NAME_CHARS = 60
 _MAX_NAME_WORDS = 6
+# A date line's weekday or month, alone: "Sat, 20 Dec, 2025" splits into 'Sat'. (Inside a
+# longer name they stay: June Carter, Jan de Vries, Sun Yat-sen.)
+_DATE_WORD = re.compile(
+    r"(?:mon|tues?|wed|thu|thurs?|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|"
+    r"september|october|november|december)[.,:]?",
+    re.IGNORECASE,
+)
+# Words of a widget's label that no name is made of: "WHERE TO BUY", "Learn More", "About
+# the author" (English: the labels met on English pages). See _labelled.
+_LABEL_WORDS = frozenset({"where", "buy", "learn", "about", "share", "subscribe", "login", "click"})
 
 
 def agency_name(text: str, lenient: bool = False) -> str | None:
@@ -200,6 +212,8 @@ def is_plausible_name(name: str) -> bool:
         return False
     words = name.split()
     if len(words) > _MAX_NAME_WORDS:
+        return False
+    if len(words) == 1 and _DATE_WORD.fullmatch(words[0]):
         return False
     return any(unicodedata.category(ch).startswith("L") for ch in name)
 
@@ -282,6 +296,12 @@ _SOURCE_LABEL = re.compile(
 )
 
 
+def _labelled(name: str) -> bool:
+    """A widget's label read as a credit ("About the author", "WHERE TO BUY"). Only names
+    are refused so: a bold "About Acme Media" still ends a story as its sign-off does."""
+    return any(word.casefold().strip(".,:") in _LABEL_WORDS for word in name.split())
+
+
 def clean_names(raw: list[str]) -> tuple[list[str], str | None]:
     """Person names and the first agency found among raw author strings."""
     names: list[str] = []
@@ -305,7 +325,7 @@ def clean_names(raw: list[str]) -> tuple[list[str], str | None]:
             if found:
                 agency = agency or found
                 continue
-            if not is_plausible_name(name):
+            if not is_plausible_name(name) or _labelled(name):
                 continue
             key = name.casefold()
             if key not in seen:
