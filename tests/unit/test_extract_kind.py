@@ -525,3 +525,28 @@ def test_page_with_faq_markup_and_no_article_evidence_is_a_service_page() -> Non
     evidence = _evidence(url=url, types=frozenset({"faqpage", "question"}))
     assert decide_kind(evidence).kind == "other"
     assert decide_kind(replace(evidence, teasers=MIN_LISTING_TEASERS)).kind == "listing"
+
+
+def test_declared_dated_and_credited_manual_page_is_documentation() -> None:
+    """Documentation software declares, dates and credits its pages: under a manual's path
+    or host, without a story slug or all four points, the page is documentation."""
+    manual = _evidence(
+        url="https://toolkit.example/docs/guides/auth",
+        words=900,
+        declares_article=True,
+        has_date=True,
+        has_authors=True,
+    )
+    decision = decide_kind(manual)
+    assert decision.kind == "other"
+    assert decision.reason is not None and "documentation" in decision.reason
+    host = replace(manual, url="https://developer.toolkit.example/language/resources")
+    assert decide_kind(host).kind == "other"
+    # A story slug, a blog path or a dated path there still name a post.
+    for url in (
+        "https://toolkit.example/docs/how-we-rebuilt-the-login-flow",
+        "https://developer.toolkit.example/blog/release-notes",
+        "https://developers.toolkit.example/2025/03/new-sdk",
+    ):
+        assert decide_kind(replace(manual, url=url)).kind == "article"
+    assert decide_kind(replace(manual, url="https://toolkit.example/guides/auth")).kind == "article"
