@@ -106,3 +106,23 @@ def test_a_bold_about_line_still_ends_the_story_as_a_sign_off() -> None:
     assert article is not None
     assert article.authors == ["Nora Quill"]
     assert "Acme Media" not in article.body
+
+
+def test_the_outlet_printed_after_a_name_is_not_part_of_it() -> None:
+    """A byline box that sets the publication after the writer ('Nora Quill Ledger') credits
+    the writer; a name with no outlet after it is left whole."""
+    paragraphs = "".join(f"<p>{_STORY}</p>" for _ in range(4))
+
+    def authors(byline: str) -> list[str]:
+        html = (
+            "<html><head><title>Council passes budget</title>"
+            "<meta property='og:site_name' content='Ledger'></head><body><article>"
+            f"<h1>Council passes budget</h1><div class='byline'>{byline}</div>{paragraphs}"
+            "</article></body></html>"
+        )
+        article = extract(html, "https://ledger.example/2025/10/14/budget").article
+        assert article is not None
+        return article.authors
+
+    assert authors("Nora Quill Ledger") == ["Nora Quill"]
+    assert authors("Nora Quill") == ["Nora Quill"]

@@ -117,12 +117,27 @@ def _pick_authors(context: Context) -> tuple[list[str], str | None, Provenance]:
             continue
         names, found = author_rules.clean_names(raw)
         agency = agency or found
+        names = [_without_outlet(name, context) for name in names]
         people_only = [name for name in names if not author_rules.looks_like_domain(name)]
         if people_only:
             return people_only, agency, provenance
         if names and provenance in {"json-ld", "microdata"} and raw is orgs:
             return names, agency, provenance
     return [], agency, source
+
+
+def _without_outlet(name: str, context: Context) -> str:
+    """'Jane Doe USA TODAY' -> 'Jane Doe': the publication's name printed after a person's
+    (two words at least are left), as a byline box sets it."""
+    structured = context.structured
+    words = name.split()
+    for org in (structured.publisher, structured.site_name):
+        tail = org.split() if org else []
+        if not tail or len(words) < len(tail) + 2:
+            continue
+        if fold(" ".join(words[-len(tail) :])) == fold(" ".join(tail)):
+            return " ".join(words[: -len(tail)])
+    return name
 
 
 def _cased_like_a_name(text: str) -> bool:
