@@ -240,11 +240,16 @@ def _labelled_dateline(page: Page, excluded: list[bool]) -> ParsedDate | None:
         following = blocks[position + 1] if position + 1 < len(blocks) else None
         if not text[label.end() :].strip(" :|-") and following and not excluded[following.node]:
             text = following.text[:DATELINE_MAX_CHARS]
-        update = _UPDATE_LINE.search(text)
-        parsed = parse_printed(text[: update.start()] if update else text)
+        parsed = _printed_before_update(text)
         if parsed:
             return parsed
     return None
+
+
+def _printed_before_update(text: str) -> ParsedDate | None:
+    """The date a line prints before any update word ("May 2, 2024 · Updated May 9")."""
+    update = _UPDATE_LINE.search(text)
+    return parse_printed(text[: update.start()] if update else text)
 
 
 def _machine_written(value: Value) -> bool:
@@ -324,8 +329,7 @@ def _dateline_near_headline(
             continue
         if _captions_a_picture(page, block.node, text):
             continue
-        update = _UPDATE_LINE.search(text)
-        parsed = parse_printed(text[: update.start()] if update else text)
+        parsed = _printed_before_update(text)
         if parsed:
             return parsed
     return None

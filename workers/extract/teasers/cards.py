@@ -20,6 +20,7 @@ from workers.extract.teasers.stories import (
     is_commerce,
     is_section,
     section_paths,
+    site_of,
 )
 from workers.extract.teasers.tree import Tree
 from workers.extract.teasers.vocab import (
@@ -105,12 +106,13 @@ def find_cards(tree: Tree) -> list[Card]:
     cards: list[Card] = []
     last_end = -1
     under, numbered = section_paths(tree)
+    site = site_of(tree.page_url)
     for top in sorted(anchors_of):
         if top < last_end:  # nested inside a card already read
             continue
         card = _read_card(tree, top, anchors_of[top])
         if card is not None:
-            card.section = is_section(card.url, tree.page_url, under, numbered)
+            card.section = is_section(card.url, site, under, numbered)
             cards.append(card)
             last_end = tree.end[top]
     return cards

@@ -186,24 +186,26 @@ def section_paths(tree: Tree) -> tuple[set[str], bool]:
     return under, numbered
 
 
-def is_section(url: str, site_url: str, under: set[str], numbered: bool) -> bool:
+def is_section(url: str, site: str, under: set[str], numbered: bool) -> bool:
     """True for a link to a section, topic or service page rather than to a content item.
 
     Judged on a page whose own URL names it by a number (an item page: an id or a date):
     another story (or the page) lies under the link's path, or the link carries no number
     and its last path segment is a few words at most ("/politics/politics-government/",
-    "/all-about-america", "/help/handling/").
+    "/all-about-america", "/help/handling/"). `site` is the page's publisher (`site_of`).
     """
+    if not numbered:
+        return False  # a page named by words: its items and sections look alike
     parts = urlsplit(url)
     segments = _segments(parts.path)
-    if not numbered or not segments:
-        return False  # a page named by words: its items and sections look alike
+    if not segments:
+        return False
     host = parts.hostname or ""
     if host + "/" + "/".join(segments) in under:
         return True
     if _DIGIT.search(parts.path) or _DIGIT.search(parts.query):
         return False
-    if site_of(url) != site_of(site_url):
+    if site_of(url) != site:
         return False  # another site's links say nothing of this one's sections
     return len(_WORD_SPLIT.split(segments[-1])) <= SECTION_MAX_WORDS
 
